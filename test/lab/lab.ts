@@ -195,6 +195,8 @@ export class Lab {
     }
     const br = this.bridgeNs;
     await must('ip', ['-n', br, 'link', 'set', 'lo', 'up']);
+    // The bridge side stays silent: no IPv6 link-locals, no DAD/MLD noise in captures.
+    await must('ip', ['netns', 'exec', br, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
     await must('ip', ['-n', br, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
     await must('ip', ['-n', br, 'link', 'set', 'br0', 'up']);
     for (const ns of this.hosts) {
@@ -290,14 +292,15 @@ export class Lab {
   /** tcpdump -w into a temp pcap; resolves once tcpdump is listening. stop() returns the file. */
   async capture(ns: string, iface: string, filter: string[] = [], name?: string): Promise<Capture> {
     const file = join(this.tmpDir, `${name ?? `${this.ns(ns)}-${iface}-${Date.now()}`}.pcap`);
-    const p = this.spawn(ns, 'tcpdump', ['-i', iface, '-U', '-n', '-w', file, ...filter]);
+    // --immediate-mode: otherwise TPACKET_V3 holds frames up to 1 s and SIGTERM loses them.
+    const p = this.spawn(ns, 'tcpdump', ['-i', iface, '--immediate-mode', '-U', '-n', '-w', file, ...filter]);
     await waitFor(() => p.output().stderr.includes('listening on') || p.child.exitCode !== null,
       { timeoutMs: 10_000, what: `tcpdump listening on ${iface} in ${ns}` });
     if (p.child.exitCode !== null) throw new Error(`lab: tcpdump failed in ${ns}: ${p.output().stderr}`);
     return {
       file,
       stop: async () => {
-        await sleep(200); // let the last frames reach the pcap (-U flushes per packet)
+        await sleep(100); // frames still in flight on the veth
         await p.stop();
         return file;
       },

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "keepalived_net",
+      "sources": ["keepalived_net.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}
