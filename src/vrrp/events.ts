@@ -1,0 +1,17 @@
+// Inputs to the sans-I/O VRRP engine. Time is not in the event: it is passed to handle() as `nowMs`.
+import type { TimerName } from './timers.js';
+import type { ReceivedPacket } from './validate.js';
+
+export type VrrpEvent =
+  | { type: 'start' }
+  | { type: 'packetReceived'; rx: ReceivedPacket }
+  | { type: 'timerFired'; timer: TimerName }
+  /** `interface`, a VIP's dev or a track_interface without weight went up/down. */
+  | { type: 'interfaceUp'; ifname: string }
+  | { type: 'interfaceDown'; ifname: string }
+  /** base priority + tracker weights, computed by the tracking layer (clamped to 1..254 here). */
+  | { type: 'priorityChanged'; effective: number }
+  /** An unweighted tracker (script, file, process, bfd) failed / recovered. */
+  | { type: 'trackerFault'; name: string }
+  | { type: 'trackerClear'; name: string }
+  | { type: 'stop' };
