@@ -1,0 +1,83 @@
+// Netlink attribute TLVs (struct nlattr: u16 len, u16 type, value, padded
+// to 4 bytes), nested or flat, host byte order for integers as the kernel's
+// nla_put_u32 etc. write them. Decoding never throws past its caller's
+// catch: bad lengths raise AttrDecodeError naming where they were found.
+import { endianness } from 'node:os';
+
+const LE = endianness() === 'LE';
+const NLA_HDRLEN = 4;
+/** NLA_F_NESTED | NLA_F_NET_BYTEORDER: flags in the type field, not part of the number. */
+const NLA_TYPE_MASK = 0x3fff;
+
+export class AttrDecodeError extends Error {
+  override name = 'AttrDecodeError';
+}
+
+/** One attribute to encode: raw bytes or nested attributes. */
+export interface Attr {
+  type: number;
+  value: Buffer | Attr[];
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+export function encodeAttrs(attrs: Attr[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const a of attrs) {
+    const value = Buffer.isBuffer(a.value) ? a.value : encodeAttrs(a.value);
+    const hdr = Buffer.alloc(NLA_HDRLEN);
+    const len = NLA_HDRLEN + value.length;
+    if (LE) { hdr.writeUInt16LE(len, 0); hdr.writeUInt16LE(a.type, 2); } else { hdr.writeUInt16BE(len, 0); hdr.writeUInt16BE(a.type, 2); }
+    parts.push(hdr, value, Buffer.alloc(align4(len) - len));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Attributes by type; a repeated type keeps the last (as nla_parse does). */
+export type AttrMap = Map<number, Buffer>;
+
+export function decodeAttrs(buf: Buffer, where: string): AttrMap {
+  const out: AttrMap = new Map();
+  let off = 0;
+  while (off + NLA_HDRLEN <= buf.length) {
+    const len = LE ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
+    const type = (LE ? buf.readUInt16LE(off + 2) : buf.readUInt16BE(off + 2)) & NLA_TYPE_MASK;
+    if (len < NLA_HDRLEN || off + len > buf.length) {
+      throw new AttrDecodeError(`${where}: attribute ${type} at offset ${off} has length ${len}, ${buf.length - off} bytes left`);
+    }
+    out.set(type, buf.subarray(off + NLA_HDRLEN, off + len));
+    off += align4(len);
+  }
+  if (off < buf.length) {
+    throw new AttrDecodeError(`${where}: ${buf.length - off} trailing bytes after the last attribute`);
+  }
+  return out;
+}
+
+// --- value encoders (host order unless named be) ---
+export const u8 = (v: number) => Buffer.from([v & 0xff]);
+export function u16(v: number): Buffer { const b = Buffer.alloc(2); if (LE) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; }
+export function u32(v: number): Buffer { const b = Buffer.alloc(4); if (LE) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; }
+export function be16(v: number): Buffer { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; }
+export function be32(v: number): Buffer { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }
+/** NUL-terminated, as NLA_STRING with nla_put_string. */
+export const str = (v: string) => Buffer.concat([Buffer.from(v, 'utf8'), Buffer.alloc(1)]);
+
+// --- value decoders: exact size checks, error names the attribute ---
+function need(b: Buffer, n: number, what: string): void {
+  if (b.length < n) throw new AttrDecodeError(`${what}: expected ${n} bytes, got ${b.length}`);
+}
+export function getU8(b: Buffer, what: string): number { need(b, 1, what); return b[0]!; }
+export function getU16(b: Buffer, what: string): number { need(b, 2, what); return LE ? b.readUInt16LE(0) : b.readUInt16BE(0); }
+export function getU32(b: Buffer, what: string): number { need(b, 4, what); return LE ? b.readUInt32LE(0) : b.readUInt32BE(0); }
+export function getS32(b: Buffer, what: string): number { need(b, 4, what); return LE ? b.readInt32LE(0) : b.readInt32BE(0); }
+export function getU64(b: Buffer, what: string): number {
+  need(b, 8, what);
+  return Number(LE ? b.readBigUInt64LE(0) : b.readBigUInt64BE(0));
+}
+export function getBe16(b: Buffer, what: string): number { need(b, 2, what); return b.readUInt16BE(0); }
+export function getBe32(b: Buffer, what: string): number { need(b, 4, what); return b.readUInt32BE(0); }
+export function getStr(b: Buffer): string {
+  const nul = b.indexOf(0);
+  return b.subarray(0, nul === -1 ? b.length : nul).toString('utf8');
+}
