@@ -223,10 +223,11 @@ export class Lab {
     return must('ip', ['netns', 'exec', this.ns(ns), cmd, ...args], timeoutMs);
   }
 
-  spawn(ns: string, cmd: string, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): LabProcess {
+  /** Starts cmd in ns, tracked by PID; stdin is a pipe only when asked (child.stdin). */
+  spawn(ns: string, cmd: string, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: boolean } = {}): LabProcess {
     if (this.destroyed) throw new Error(`lab ${this.prefix}: spawn after destroy`);
     const child = nodeSpawn('ip', ['netns', 'exec', this.ns(ns), cmd, ...args], {
-      env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env, cwd: opts.cwd, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     if (child.pid === undefined) throw new Error(`lab: cannot spawn ${cmd} in ${ns}`);
     const pid = child.pid;

@@ -8,8 +8,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 const viteNode = join(repoRoot, 'node_modules', '.bin', 'vite-node');
 
 /** Starts `vite-node script args…` in ns; the process is tracked (destroyed with the lab). */
-export function spawnTs(lab: Lab, ns: string, script: string, args: string[] = []): LabProcess {
-  return lab.spawn(ns, viteNode, [script, ...args], { cwd: repoRoot });
+export function spawnTs(lab: Lab, ns: string, script: string, args: string[] = [], opts: { stdin?: boolean } = {}): LabProcess {
+  return lab.spawn(ns, viteNode, [script, ...args], { cwd: repoRoot, ...opts });
 }
 
 /** Every JSON object the script printed so far (non-JSON lines are ignored). */
