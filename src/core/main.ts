@@ -1,20 +1,123 @@
-// Entry point of bin/keepalived-ts. Temporary minimal dispatcher; the full
-// keepalived command line lives in src/core/cli.ts.
+// Entry point of bin/keepalived-ts: command line, then config test, genhash or the daemon.
+import { closeSync, openSync, readFileSync, constants as fsc } from 'node:fs';
+import { release, version as osVersion } from 'node:os';
+import { resolve } from 'node:path';
 import { runConfigTest } from '../config/config-test.js';
+import { createLogger } from '../log/logger.js';
+import { parseCommandLine, type CliOptions, type HostInfo } from './cli.js';
+import { resolveConfigLoader } from './config-loader.js';
+import { childEntries } from './child-entries.js';
+import { daemonize, isDaemonProcess, ORIGINAL_CWD_ENV, reportDaemonStarted } from './daemonize.js';
+import { tmpDir } from './dump.js';
+import { runParent } from './parent.js';
+import { COPYRIGHT_STRING, PROGRAM_NAME, VERSION_STRING } from './version.js';
 
-export async function main(argv: string[]): Promise<number> {
-  let file = '/etc/keepalived/keepalived.conf';
-  let test = false;
-  let configId: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-t' || a === '--config-test') test = true;
-    else if (a === '-f' || a === '--use-file') file = argv[++i] ?? file;
-    else if (a === '-i' || a === '--config-id') configId = argv[++i];
+/** Test hooks: syslog socket path and back-off unit (documented in docs/keepalived-ts.8). */
+export const SYSLOG_SOCKET_ENV = 'KEEPALIVED_TS_SYSLOG_SOCKET';
+export const RESPAWN_UNIT_ENV = 'KEEPALIVED_TS_RESPAWN_UNIT_MS';
+
+function distro(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    return m?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
-  if (!test) {
-    process.stderr.write('keepalived-ts: only -t is implemented so far\n');
+}
+
+export const host: HostInfo = {
+  programName: PROGRAM_NAME,
+  versionBanner: () =>
+    `${VERSION_STRING}\n\n${COPYRIGHT_STRING}\n\n` +
+    `Running on Linux ${release()} ${osVersion()}\nDistro: ${distro()}\n\n` +
+    `Node.js ${process.version}\n\nSNMP, DBus and BFD are not supported.\n`,
+};
+
+async function genhash(argv: string[]): Promise<number> {
+  try {
+    const specifier = '../check/genhash.js';
+    const mod = (await import(specifier)) as { genhashMain?: (argv: string[]) => Promise<number> | number };
+    if (typeof mod.genhashMain !== 'function') throw new Error('src/check/genhash.ts exports no genhashMain()');
+    return await mod.genhashMain(argv);
+  } catch (e) {
+    process.stderr.write(`genhash mode is not available in this build: ${(e as Error).message}\n`);
     return 1;
   }
-  return runConfigTest({ file, configId });
+}
+
+async function configTest(o: CliOptions): Promise<number> {
+  if (o.configTestLogFile !== undefined) {
+    // keepalived opens it O_WRONLY|O_APPEND|O_CREAT|O_NOFOLLOW and exits 1 if it can't.
+    try {
+      closeSync(openSync(o.configTestLogFile, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o644));
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const errno = err.errno !== undefined ? -err.errno : 0;
+      const text = err.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '');
+      process.stderr.write(`Unable to open config-test log file ${o.configTestLogFile} ${errno} - ${text[0]?.toUpperCase()}${text.slice(1)}\n`);
+      return 1;
+    }
+  }
+  return runConfigTest({
+    file: o.configFile ?? '/etc/keepalived/keepalived.conf',
+    ...(o.configId !== undefined ? { configId: o.configId } : {}),
+    ...(o.configTestLogFile !== undefined ? { logFile: o.configTestLogFile } : {}),
+    allConfig: o.allConfig,
+  });
+}
+
+/** The daemon copy resolves relative paths against the directory the operator used. */
+function absolutePaths(o: CliOptions, cwd: string | undefined): CliOptions {
+  if (!cwd) return o;
+  const abs = (p: string | undefined): string | undefined => (p ? resolve(cwd, p) : p);
+  return {
+    ...o, configFile: abs(o.configFile), pidFile: abs(o.pidFile), vrrpPidFile: abs(o.vrrpPidFile),
+    checkersPidFile: abs(o.checkersPidFile), bfdPidFile: abs(o.bfdPidFile), logFile: o.logFile ? abs(o.logFile) : o.logFile,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv, host);
+  if (parsed.kind === 'genhash') {
+    process.stderr.write(parsed.stderr);
+    return genhash(parsed.argv);
+  }
+  process.stdout.write(parsed.stdout);
+  process.stderr.write(parsed.stderr);
+  if (parsed.kind === 'exit') return parsed.exitCode;
+
+  let o = parsed.options;
+  if (o.configTest) return configTest(o);
+  if (o.umask !== undefined) process.umask(o.umask);
+  if (!o.dontFork && !isDaemonProcess()) return daemonize(argv);
+  o = absolutePaths(o, process.env[ORIGINAL_CWD_ENV]);
+
+  if (o.logFile === '') o = { ...o, logFile: `${tmpDir()}/keepalived.log` };
+  const syslogSocket = process.env[SYSLOG_SOCKET_ENV];
+  const logger = createLogger({
+    ident: 'Keepalived',
+    facility: o.logFacility,
+    syslog: !o.noSyslog,
+    ...(syslogSocket ? { syslogSocket } : {}),
+    console: o.logConsole && o.dontFork,
+    ...(o.logFile !== undefined ? { logFile: o.logFile } : {}),
+    flushLogFile: o.flushLogFile,
+    detailLevel: o.logDetail,
+  });
+  const unit = Number(process.env[RESPAWN_UNIT_ENV]);
+  try {
+    return await runParent(o, {
+      logger,
+      loadConfig: await resolveConfigLoader(),
+      childEntries: childEntries(),
+      commandLine: [process.argv[1] ?? PROGRAM_NAME, ...argv],
+      ...(syslogSocket ? { syslogSocket } : {}),
+      ...(unit > 0 ? { respawnUnitMs: unit } : {}),
+      onStarted: reportDaemonStarted,
+    });
+  } finally {
+    await logger.close();
+    // A daemon that stops before reporting start-up must not hang on the launcher's channel.
+    if (process.connected) process.disconnect();
+  }
 }

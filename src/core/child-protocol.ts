@@ -1,0 +1,22 @@
+// Messages between the parent and its VRRP / checker children over the node IPC
+// channel ('advanced' serialization, so Buffers, Maps and Dates survive).
+import type { CliOptions } from './cli.js';
+
+export type ChildRole = 'vrrp' | 'checker';
+
+/** The command-line settings a child needs (keepalived's `debug` bits it inherits). */
+export type ChildCliOptions = Pick<CliOptions,
+  'logConsole' | 'logDetail' | 'logFacility' | 'noSyslog' | 'dontFork' | 'logFile' | 'flushLogFile' |
+  'releaseVips' | 'dontReleaseVrrp' | 'dontReleaseIpvs' | 'dumpConf' | 'addressMonitoring' | 'namespace' | 'configId'>;
+
+export type ParentToChild =
+  /** First message: start with this config. */
+  | { type: 'start'; role: ChildRole; config: unknown; options: ChildCliOptions; syslogSocket?: string; tmpDir: string }
+  /** SIGHUP: the parent already loaded and validated the new config. */
+  | { type: 'reload'; config: unknown };
+
+export type ChildToParent =
+  /** Config read and applied (start-up or reload): counts towards `Startup complete` / `Reload complete`. */
+  | { type: 'ready' };
+
+export const CHILD_ROLE_ENV = 'KEEPALIVED_TS_CHILD_ROLE';

@@ -1,0 +1,174 @@
+// The child side of the supervisor: what a VRRP or checker daemon entry module calls.
+//
+//   import { runChild } from '../core/child.js';
+//   runChild(async ({ config, options, logger }) => {
+//     ... start ...
+//     return { stop: async () => {...}, reload: async (cfg) => {...}, dumpData: () => '...' };
+//   });
+//
+// runChild waits for the parent's config (IPC), builds the logger, signals readiness,
+// turns SIGTERM / SIGINT / parent loss into stop(), reloads on the parent's word, and
+// writes the SIGUSR1 / SIGUSR2 / STATS_CLEAR / JSON dumps keepalived's children write.
+import { createLogger, childLogFileName, type Logger } from '../log/logger.js';
+import { writeDumpFile } from './dump.js';
+import { onSignal } from './signals.js';
+import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
+import { constants } from 'node:os';
+import type { ChildCliOptions, ChildRole, ChildToParent, ParentToChild } from './child-protocol.js';
+
+/** keepalived's exit codes (lib/scheduler.h); 1, 2 and 4 make the parent stop instead of respawning. */
+export const KEEPALIVED_EXIT = {
+  OK: 0, FATAL: 1, CONFIG: 2, MISSING_PERMISSION: 4, NO_CONFIG: 6, PROGRAM_ERROR: 70,
+} as const;
+
+export interface ChildContext {
+  role: ChildRole;
+  config: unknown;
+  options: ChildCliOptions;
+  logger: Logger;
+  /** Directory for dump files and similar ($TMPDIR or /tmp). */
+  tmpDir: string;
+}
+
+export interface ChildDaemon {
+  /** SIGTERM, SIGINT or the parent vanished: release what the options say to release, then resolve. */
+  stop(): Promise<void> | void;
+  /** SIGHUP at the parent: the new, already validated config. Resolve when applied. */
+  reload?(config: unknown): Promise<void> | void;
+  /** SIGUSR1: body of keepalived.data (VRRP) / keepalived_check.data (checker). */
+  dumpData?(): string;
+  /** SIGUSR2, and SIGRTMAX-1 with clear = true: body of keepalived.stats (VRRP). */
+  dumpStats?(clear: boolean): string;
+  /** SIGRTMIN+2: body of keepalived.json (VRRP). */
+  dumpJson?(): string;
+}
+
+export type ChildMain = (ctx: ChildContext) => Promise<ChildDaemon> | ChildDaemon;
+
+export const CHILD_IDENT: Readonly<Record<ChildRole, string>> = {
+  vrrp: 'Keepalived_vrrp',
+  checker: 'Keepalived_healthcheckers',
+};
+
+const LOG_FILE_SUFFIX: Readonly<Record<ChildRole, string>> = { vrrp: 'vrrp', checker: 'healthcheckers' };
+
+/** Thrown by a child's main or reload to exit with a keepalived exit code (e.g. CONFIG). */
+export class ChildExit extends Error {
+  constructor(readonly exitCode: number, message: string) {
+    super(message);
+  }
+}
+
+function send(msg: ChildToParent): void {
+  process.send?.(msg);
+}
+
+function waitForStart(): Promise<Extract<ParentToChild, { type: 'start' }>> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) {
+      reject(new Error('not started by keepalived-ts (no IPC channel)'));
+      return;
+    }
+    const onMessage = (m: ParentToChild): void => {
+      if (m?.type !== 'start') return;
+      process.off('message', onMessage);
+      resolve(m);
+    };
+    process.on('message', onMessage);
+  });
+}
+
+/** Runs a child daemon under the keepalived-ts parent. Never returns normally: the process exits. */
+export async function runChild(main: ChildMain): Promise<never> {
+  const start = await waitForStart();
+  const { role, options } = start;
+  const logger = createLogger({
+    ident: CHILD_IDENT[role],
+    facility: options.logFacility,
+    syslog: !options.noSyslog,
+    ...(start.syslogSocket !== undefined ? { syslogSocket: start.syslogSocket } : {}),
+    console: options.logConsole && options.dontFork,
+    ...(options.logFile !== undefined ? { logFile: childLogFileName(options.logFile, LOG_FILE_SUFFIX[role]) } : {}),
+    flushLogFile: options.flushLogFile,
+    detailLevel: options.logDetail,
+  });
+
+  let exiting = false;
+  const exit = async (code: number): Promise<never> => {
+    exiting = true;
+    await logger.close();
+    process.exit(code);
+  };
+
+  let daemon: ChildDaemon;
+  try {
+    daemon = await main({ role, config: start.config, options, logger, tmpDir: start.tmpDir });
+  } catch (e) {
+    logger.err(`${CHILD_IDENT[role]} failed to start: ${(e as Error).message}`);
+    return exit(e instanceof ChildExit ? e.exitCode : KEEPALIVED_EXIT.FATAL);
+  }
+  send({ type: 'ready' });
+
+  // Stop and reload run one at a time, in arrival order.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (job: () => Promise<void>): void => {
+    queue = queue.then(job, job);
+  };
+
+  const stop = (): void => {
+    if (exiting) return;
+    exiting = true;
+    serial(async () => {
+      try {
+        await daemon.stop();
+      } catch (e) {
+        logger.err(`stop failed: ${(e as Error).message}`);
+      }
+      await logger.close();
+      process.exit(KEEPALIVED_EXIT.OK);
+    });
+  };
+
+  process.on('message', (m: ParentToChild) => {
+    if (m?.type !== 'reload' || exiting) return;
+    serial(async () => {
+      logger.info('Reloading');
+      try {
+        await daemon.reload?.(m.config);
+      } catch (e) {
+        if (e instanceof ChildExit) {
+          logger.err(e.message);
+          await exit(e.exitCode);
+        }
+        logger.err(`reload failed: ${(e as Error).message}`);
+      }
+      send({ type: 'ready' });
+    });
+  });
+  // keepalived children die with their parent (PR_SET_PDEATHSIG); our cue is the IPC channel.
+  process.on('disconnect', stop);
+  onSignal(constants.signals.SIGTERM, stop);
+  onSignal(constants.signals.SIGINT, stop);
+  // The parent reloads us over IPC with the config it read; a stray SIGHUP must not kill us.
+  onSignal(constants.signals.SIGHUP, () => logger.detail('SIGHUP ignored: reloads come from the parent'));
+
+  const dump = (file: string, what: string, body: (() => string) | undefined): void => {
+    logger.info(`Printing ${what} for process(${process.pid}) on signal`);
+    if (!body) return;
+    try {
+      writeDumpFile(file, body());
+    } catch (e) {
+      logger.err((e as Error).message);
+    }
+  };
+  if (role === 'vrrp') {
+    onSignal(constants.signals.SIGUSR1, () => dump('keepalived.data', 'VRRP data', daemon.dumpData?.bind(daemon)));
+    onSignal(constants.signals.SIGUSR2, () => dump('keepalived.stats', 'VRRP stats', daemon.dumpStats && (() => daemon.dumpStats!(false))));
+    onSignal(SIGSTATS_CLEAR, () => dump('keepalived.stats', 'and clearing VRRP stats', daemon.dumpStats && (() => daemon.dumpStats!(true))));
+    onSignal(SIGJSON, () => dump('keepalived.json', 'VRRP as json', daemon.dumpJson?.bind(daemon)));
+  } else {
+    onSignal(constants.signals.SIGUSR1, () => dump('keepalived_check.data', 'checker data', daemon.dumpData?.bind(daemon)));
+  }
+  // Kept alive by the IPC channel until stop() exits the process.
+  return new Promise<never>(() => undefined);
+}

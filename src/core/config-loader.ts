@@ -1,0 +1,65 @@
+// The one place the daemon loads its configuration, so the config pipeline can be
+// swapped in without touching the parent. The parent never hands children a path:
+// it sends them `config` over IPC (keepalived children read the parent's memfd copy).
+import { pathToFileURL } from 'node:url';
+import { hostname } from 'node:os';
+
+export interface LoadedConfig {
+  /** false: the config can't be used (start-up aborts; a reload keeps the running config). */
+  ok: boolean;
+  /** Sent verbatim to the children; must survive structured clone (no functions). */
+  config: unknown;
+  /** Messages to log, already in keepalived's wording. */
+  diagnostics: string[];
+  /** A vrrp_instance or static_ipaddress/routes/rules block (keepalived have_vrrp_config). */
+  haveVrrpConfig: boolean;
+  /** A virtual_server block (have_checker_config). */
+  haveCheckerConfig: boolean;
+  /** global_defs child_wait_time, seconds (default 5). */
+  childWaitTimeSec?: number;
+  /** Exit status when !ok at start-up (default 2, KEEPALIVED_EXIT_CONFIG). */
+  exitCode?: number;
+  /** Text for keepalived_parent.data on SIGUSR1 (global data dump). */
+  parentDump?: string;
+}
+
+export type ConfigLoader = (file: string, configId: string) => Promise<LoadedConfig>;
+
+/** keepalived's default config id: the node name up to the first '.'. */
+export function defaultConfigId(): string {
+  return hostname().split('.')[0] ?? '';
+}
+
+interface LoaderModule {
+  loadConfig?: ConfigLoader;
+}
+
+/** Test and integration hook: a module exporting `loadConfig` replaces the built-in one. */
+export const CONFIG_LOADER_ENV = 'KEEPALIVED_TS_CONFIG_LOADER';
+
+/**
+ * The loader the daemon uses: `$KEEPALIVED_TS_CONFIG_LOADER` if set, else
+ * src/config/load.ts's `loadConfig` once the config pipeline provides it.
+ */
+export async function resolveConfigLoader(env: NodeJS.ProcessEnv = process.env): Promise<ConfigLoader> {
+  const override = env[CONFIG_LOADER_ENV];
+  const specifier = override ? pathToFileURL(override).href : '../config/load.js';
+  let mod: LoaderModule;
+  try {
+    mod = (await import(specifier)) as LoaderModule;
+  } catch (e) {
+    const why = (e as Error).message;
+    return async () => ({
+      ok: false, config: undefined, haveVrrpConfig: false, haveCheckerConfig: false, exitCode: 1,
+      diagnostics: [`Configuration loader unavailable (${override ?? 'src/config/load.ts'}): ${why}`],
+    });
+  }
+  const load = mod.loadConfig;
+  if (typeof load !== 'function') {
+    return async () => ({
+      ok: false, config: undefined, haveVrrpConfig: false, haveCheckerConfig: false, exitCode: 1,
+      diagnostics: [`Configuration loader ${specifier} exports no loadConfig()`],
+    });
+  }
+  return load;
+}

@@ -1,0 +1,226 @@
+// The keepalived parent process (core/main.c keepalived_main(), start_keepalived(),
+// reload_config(), propagate_signal(), sigend()): loads the config, guards the pid
+// files, runs the children, turns signals into reloads, dumps and an orderly stop.
+import { constants, release, version as osVersion } from 'node:os';
+import type { Logger } from '../log/logger.js';
+import { DEFAULT_CONFIG_FILE, type CliOptions } from './cli.js';
+import type { ConfigLoader, LoadedConfig } from './config-loader.js';
+import { defaultConfigId } from './config-loader.js';
+import { writeDumpFile, tmpDir } from './dump.js';
+import { CHECKERS_PID_FILE, KEEPALIVED_PID_FILE, VRRP_PID_FILE, pidfileRemove, pidfileWrite, processRunning } from './pidfile.js';
+import { onSignal } from './signals.js';
+import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
+import { Supervisor } from './supervisor.js';
+import type { ChildCliOptions, ChildRole, ParentToChild } from './child-protocol.js';
+import { VERSION_STRING } from './version.js';
+
+export const CHILD_WAIT_TIME_SEC = 5;
+
+export interface ParentDeps {
+  logger: Logger;
+  loadConfig: ConfigLoader;
+  /** Entry module of each child daemon. */
+  childEntries: Readonly<Record<ChildRole, string>>;
+  /** argv as given, for the `Command line:` log line (program name first). */
+  commandLine: readonly string[];
+  /** Passed to children so they log to the same socket (tests). */
+  syslogSocket?: string;
+  /** One back-off second in ms (tests shrink it). */
+  respawnUnitMs?: number;
+  /** Called once the pid file is written and the children are started (daemonize waits for this). */
+  onStarted?: () => void;
+}
+
+/** keepalived log_options(): `Command line: 'a' 'b' ...`, wrapped at 100 columns on spaces. */
+export function commandLineLines(argv: readonly string[]): string[] {
+  const label = 'Command line';
+  const text = argv.map((a) => `'${a}'`).join(' ');
+  const width = 100 - label.length;
+  const lines: string[] = [];
+  let p = 0;
+  while (p < text.length) {
+    while (text[p] === ' ') p++;
+    let end = Math.min(text.length, p + width);
+    if (text.length - p > width && text[end] !== ' ') {
+      const space = text.lastIndexOf(' ', end - 1);
+      if (space > p) end = space;
+    }
+    const chunk = text.slice(p, end);
+    lines.push(lines.length === 0 ? `${label}: ${chunk}` : `${' '.repeat(label.length + 2)}${chunk}`);
+    p = end;
+  }
+  return lines;
+}
+
+function childOptions(o: CliOptions, configId: string): ChildCliOptions {
+  return {
+    logConsole: o.logConsole, logDetail: o.logDetail, logFacility: o.logFacility, noSyslog: o.noSyslog,
+    dontFork: o.dontFork, logFile: o.logFile, flushLogFile: o.flushLogFile, releaseVips: o.releaseVips,
+    dontReleaseVrrp: o.dontReleaseVrrp, dontReleaseIpvs: o.dontReleaseIpvs, dumpConf: o.dumpConf,
+    addressMonitoring: o.addressMonitoring, namespace: o.namespace, configId,
+  };
+}
+
+/** running_vrrp() / running_checker() (main.c l.369). */
+function wantedRoles(o: CliOptions, cfg: LoadedConfig): ChildRole[] {
+  const roles: ChildRole[] = [];
+  if (o.daemonCheckers && (cfg.haveCheckerConfig || o.runAllChildren)) roles.push('checker');
+  if (o.daemonVrrp && (cfg.haveVrrpConfig || o.runAllChildren)) roles.push('vrrp');
+  return roles;
+}
+
+type ReloadState = 'idle' | 'loading' | 'waiting-children';
+
+/** Runs the daemon until it is told to stop; returns the exit status. */
+export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number> {
+  const { logger } = deps;
+  logger.info(`Starting ${VERSION_STRING}`);
+  logger.info(`Running on Linux ${release()} ${osVersion()}`);
+  for (const line of commandLineLines(deps.commandLine)) logger.info(line);
+
+  const stopped = async (code: number): Promise<number> => {
+    logger.info(`Stopped ${VERSION_STRING}`);
+    return code;
+  };
+
+  const configFile = o.configFile ?? DEFAULT_CONFIG_FILE;
+  const configId = o.configId ?? defaultConfigId();
+  let current = await deps.loadConfig(configFile, configId);
+  for (const d of current.diagnostics) logger.info(d);
+  if (!current.ok) return stopped(current.exitCode ?? 2);
+  logger.info(`Configuration file ${configFile}`);
+
+  const pidFiles: Readonly<Record<'main' | ChildRole, string>> = {
+    main: o.pidFile ?? KEEPALIVED_PID_FILE,
+    vrrp: o.vrrpPidFile ?? VRRP_PID_FILE,
+    checker: o.checkersPidFile ?? CHECKERS_PID_FILE,
+  };
+  // keepalived_running(): the parent's pid file, and those of the children we may run.
+  const logInfo = (m: string): void => logger.info(m);
+  if (processRunning(pidFiles.main, logInfo)
+    || (o.daemonVrrp && processRunning(pidFiles.vrrp, logInfo))
+    || (o.daemonCheckers && processRunning(pidFiles.checker, logInfo))) {
+    logger.info('daemon is already running');
+    return 0;
+  }
+  if (!pidfileWrite(pidFiles.main, process.pid, (m) => logger.err(m))) return stopped(1);
+
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => { finish = resolve; });
+  let exitCode: number | undefined;
+  const terminate = (code: number): void => {
+    if (exitCode !== undefined) return;
+    exitCode = code;
+    finish(code);
+  };
+
+  // Reloads: one at a time; a SIGHUP while one runs is queued (keepalived queue_reload()).
+  let reloadState: ReloadState = 'idle';
+  let reloadQueued = false;
+  let pendingReady = 0;
+  let loaded = false; // first "complete" says Startup, later ones Reload
+
+  const supervisor = new Supervisor({
+    logger,
+    dontRespawn: o.dontRespawn,
+    respawnUnitMs: deps.respawnUnitMs ?? 1000,
+    startMessage: (role): ParentToChild => ({
+      type: 'start', role, config: current.config, options: childOptions(o, configId), tmpDir: tmpDir(),
+      ...(deps.syslogSocket !== undefined ? { syslogSocket: deps.syslogSocket } : {}),
+    }),
+    onReady: () => {
+      if (pendingReady === 0) return; // a respawned child: nothing is waiting for it
+      if (--pendingReady > 0) return;
+      logger.info(`${loaded ? 'Reload' : 'Startup'} complete`);
+      loaded = true;
+      if (reloadState === 'waiting-children') reloadState = 'idle';
+      if (reloadQueued) {
+        reloadQueued = false;
+        logger.detail('Processing queued reload');
+        void startReload();
+      }
+    },
+    onTerminate: terminate,
+  });
+
+  const startWanted = (): number => {
+    let started = 0;
+    for (const role of wantedRoles(o, current)) {
+      if (supervisor.isRunning(role)) continue;
+      supervisor.start({ role, entry: deps.childEntries[role], pidFile: pidFiles[role] });
+      started++;
+    }
+    return started;
+  };
+
+  const startReload = async (): Promise<void> => {
+    reloadState = 'loading';
+    logger.info('Reloading ...');
+    let next: LoadedConfig;
+    try {
+      next = await deps.loadConfig(configFile, configId);
+    } catch (e) {
+      next = { ok: false, config: undefined, diagnostics: [`Configuration loader failed: ${(e as Error).message}`], haveVrrpConfig: false, haveCheckerConfig: false };
+    }
+    if (exitCode !== undefined) return;
+    for (const d of next.diagnostics) logger.info(d);
+    if (!next.ok) {
+      // keepalived 2.2.7 would let the children die on a broken config (PR #1660); we keep it running.
+      logger.err(`Reload of ${configFile} failed - keeping the running configuration`);
+      reloadState = 'idle';
+      if (reloadQueued) {
+        reloadQueued = false;
+        void startReload();
+      }
+      return;
+    }
+    current = next;
+    let count = 0;
+    for (const role of supervisor.runningRoles()) if (supervisor.reload(role, current.config)) count++;
+    count += startWanted();
+    pendingReady = count;
+    reloadState = count > 0 ? 'waiting-children' : 'idle';
+    if (count === 0) logger.info('Reload complete');
+  };
+
+  const propagate = (signum: number, roles: readonly ChildRole[]): void => {
+    for (const role of roles) supervisor.signal(role, signum);
+  };
+  const S = constants.signals;
+  const handles = [
+    onSignal(S.SIGHUP, () => {
+      if (reloadState === 'idle' && pendingReady === 0) void startReload();
+      else reloadQueued = true;
+    }),
+    onSignal(S.SIGUSR1, () => {
+      logger.info(`Printing parent data for process(${process.pid}) on signal`);
+      try {
+        writeDumpFile('keepalived_parent.data', current.parentDump ?? `------< Global definitions >------\n Config file = ${configFile}\n`);
+      } catch (e) {
+        logger.err((e as Error).message);
+      }
+      propagate(S.SIGUSR1, ['vrrp', 'checker']);
+    }),
+    // Only the VRRP process consumes STATS, STATS_CLEAR and JSON.
+    onSignal(S.SIGUSR2, () => propagate(S.SIGUSR2, ['vrrp'])),
+    onSignal(SIGSTATS_CLEAR, () => propagate(SIGSTATS_CLEAR, ['vrrp'])),
+    onSignal(SIGJSON, () => propagate(SIGJSON, ['vrrp'])),
+    onSignal(S.SIGTERM, () => terminate(0)),
+    onSignal(S.SIGINT, () => terminate(0)),
+    onSignal(S.SIGPIPE, () => undefined),
+  ];
+  // Signal handlers don't hold the event loop; this does until we stop.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+
+  pendingReady = startWanted();
+  if (pendingReady === 0) logger.info('Warning - keepalived has no configuration to run');
+  deps.onStarted?.();
+
+  const code = await finished;
+  logger.info('Stopping');
+  await supervisor.stopAll((current.childWaitTimeSec ?? CHILD_WAIT_TIME_SEC) * 1000);
+  for (const h of handles) h.close();
+  clearInterval(keepAlive);
+  pidfileRemove(pidFiles.main);
+  return stopped(code);
+}
