@@ -50,9 +50,9 @@ export interface CheckConfig {
   /** auth_pass zero-padded to 8 bytes. */
   authPass: Buffer;
   advertIntCs: number;
-  vips: string[];
+  vips: readonly string[];
   unicast: boolean;
-  unicastPeers: UnicastPeer[];
+  unicastPeers: readonly UnicastPeer[];
   checkUnicastSrc: boolean;
   v3ChecksumAsV2: boolean;
   unicastChecksumCompat: ChecksumCompat;

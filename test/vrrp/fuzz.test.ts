@@ -38,7 +38,7 @@ function seedPacket(cfg: CheckConfig, vips = cfg.vips): ReceivedPacket {
   const dst = cfg.family === 6 ? 'ff02::12' : cfg.unicast ? '10.0.0.1' : '224.0.0.18';
   const src = cfg.family === 6 ? 'fe80::2' : '10.0.0.2';
   const payload = encodeAdvert({
-    version: cfg.version, type: 1, vrid: cfg.vrid, priority: 200, family: cfg.family, addresses: vips,
+    version: cfg.version, type: 1, vrid: cfg.vrid, priority: 200, family: cfg.family, addresses: [...vips],
     advertIntCs: cfg.advertIntCs, authType: cfg.authType, authData: cfg.authPass,
   }, { srcIp: src, dstIp: dst });
   return cfg.family === 6

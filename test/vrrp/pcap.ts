@@ -2,15 +2,20 @@
 import { ipv6ToBytes } from '../../src/vrrp/addr.js';
 
 export function readPcap(buf: Buffer): Buffer[] {
+  return readPcapRecords(buf).map((r) => r.frame);
+}
+
+/** Frames with their capture time in ms. */
+export function readPcapRecords(buf: Buffer): { tsMs: number; frame: Buffer }[] {
   const magic = buf.readUInt32LE(0);
   const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   if (!le && buf.readUInt32BE(0) !== 0xa1b2c3d4 && buf.readUInt32BE(0) !== 0xa1b23c4d) throw new Error('not a pcap file');
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   if (u32(20) !== 1) throw new Error(`linktype ${u32(20)} is not Ethernet`);
-  const frames: Buffer[] = [];
+  const frames: { tsMs: number; frame: Buffer }[] = [];
   for (let off = 24; off + 16 <= buf.length && frames.length < 10_000;) {
     const caplen = u32(off + 8);
-    frames.push(buf.subarray(off + 16, off + 16 + caplen));
+    frames.push({ tsMs: u32(off) * 1000 + u32(off + 4) / 1000, frame: buf.subarray(off + 16, off + 16 + caplen) });
     off += 16 + caplen;
   }
   return frames;
@@ -23,7 +28,7 @@ export function writePcap(frames: Buffer[]): Buffer {
   head.writeUInt16LE(4, 6);
   head.writeUInt32LE(65535, 16);
   head.writeUInt32LE(1, 20);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   frames.forEach((f, i) => {
     const rec = Buffer.alloc(16);
     rec.writeUInt32LE(1_700_000_000 + i, 0);
