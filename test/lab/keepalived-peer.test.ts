@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, waitFor, type Lab, type LabProcess } from './lab.js';
 import { holders, startKeepalived, vrrpConf, waitForSoleHolder, type KeepalivedHandle } from './keepalived.js';
-import { jsonLines, repoRoot, spawnTs, waitForLine } from './node-script.js';
+import { ipv6ToBytes } from '../../src/vrrp/addr.js';
+import { internetChecksum } from '../../src/vrrp/checksum.js';
+import { jsonLines, repoRoot, runTs, spawnTs, waitForLine } from './node-script.js';
 
 interface Advert { payload: string; srcIp: string; dstIp: string; ttl: number }
 interface Line { ready?: boolean; packet?: Advert; error?: string }
@@ -18,7 +20,7 @@ describe('Debian keepalived peers in the lab', () => {
   const VRID = 51;
 
   beforeAll(async () => {
-    lab = await createLab({ prefix: 'ltkad', routers: 2, client: true });
+    lab = await createLab({ prefix: 'ltkad', routers: 2, client: true, ipv6: true });
     rx = spawnTs(lab, 'c', join(repoRoot, 'test/net/scripts/vrrp-sock.ts'),
       [JSON.stringify({ family: 4, ifname: 'eth0', lifetimeMs: 50_000 })]);
     await waitForLine<Line>(rx, (l) => !!l.ready, 15_000, 'client VRRP receiver ready');
@@ -66,5 +68,43 @@ describe('Debian keepalived peers in the lab', () => {
     const fromR2 = adverts().filter((a) => a.srcIp === lab.ip4('r2'));
     expect(fromR2.every((a) => a.ttl === 255 && fields(a).priority === 100)).toBe(true);
     expect(k2.log()).toMatch(/\(VI_1\) Entering MASTER STATE/);
+  });
+
+  it('keepalived accepts an advert sent by our VRRP socket: a priority-254 VRRPv2 advert makes the master step down', async () => {
+    const vip = lab.vip4(200);
+    // RFC 3768 §5.1: v2/type 1, VRID, priority, 1 address, auth 0, advert_int 1, checksum, address, 8 bytes auth data.
+    const adv = Buffer.concat([Buffer.from([0x21, VRID, 254, 1, 0, 1, 0, 0]), Buffer.from(vip.split('.').map(Number)), Buffer.alloc(8)]);
+    adv.writeUInt16BE(internetChecksum(adv), 6);
+    await runTs(lab, 'c', join(repoRoot, 'test/net/scripts/vrrp-sock.ts'),
+      [JSON.stringify({ family: 4, ifname: 'eth0', srcIp: lab.ip4('c'), send: adv.toString('hex'), lifetimeMs: 200 })]);
+    await waitFor(() => k2.log().includes(`(VI_1) Master received advert from ${lab.ip4('c')} with higher priority 254, ours 100`),
+      { timeoutMs: 5000, what: 'r2 keepalived stepping down' });
+    expect(k2.log()).toMatch(/\(VI_1\) Entering BACKUP STATE/);
+    // With nobody advertising any more, r2 takes the VIP back after its master-down timer.
+    await waitForSoleHolder(lab, ['r1', 'r2'], vip, 'r2');
+  });
+
+  it('IPv6 (VRRPv3): our adapter hears keepalived on ff02::12 from its link-local with hop limit 255, the VIP pings, and keepalived accepts our IPv6 advert', async () => {
+    const vip6 = lab.vip6(0xc8);
+    const rx6 = spawnTs(lab, 'c', join(repoRoot, 'test/net/scripts/vrrp-sock.ts'),
+      [JSON.stringify({ family: 6, ifname: 'eth0', lifetimeMs: 30_000 })]);
+    await waitForLine<Line>(rx6, (l) => !!l.ready, 15_000, 'client IPv6 VRRP receiver ready');
+    const conf = (prio: number) => vrrpConf({ routerId: `v6-${prio}`, vrid: 61, priority: prio, vips: [`${vip6}/64`], instance: 'VI_6' });
+    const k3 = startKeepalived(lab, 'r1', conf(150));
+    startKeepalived(lab, 'r2', conf(100));
+    await waitForSoleHolder(lab, ['r1', 'r2'], vip6, 'r1');
+    expect(await lab.ping('c', vip6, 1, 2)).toBe(true);
+    const r1LinkLocal = (await lab.addresses('r1')).find((i) => i.ifname === 'eth0')!.addr_info
+      .find((a) => a.family === 'inet6' && a.local.startsWith('fe80'))!.local;
+    const got = await waitForLine<Line>(rx6, (l) => l.packet?.srcIp === r1LinkLocal, 5000, 'IPv6 advert from r1');
+    expect(got.packet).toMatchObject({ dstIp: 'ff02::12', ttl: 255 });
+    expect(fields(got.packet!)).toEqual({ version: 3, vrid: 61, priority: 150 });
+    expect(k3.log()).toMatch(/\(VI_6\) Entering MASTER STATE/);
+    // And the other way: our IPv6 socket's v3 advert (checksum filled by the kernel) is accepted by keepalived.
+    const adv = Buffer.concat([Buffer.from([0x31, 61, 254, 1, 0, 100, 0, 0]), ipv6ToBytes(vip6)]);
+    await runTs(lab, 'c', join(repoRoot, 'test/net/scripts/vrrp-sock.ts'),
+      [JSON.stringify({ family: 6, ifname: 'eth0', send: adv.toString('hex'), lifetimeMs: 200 })]);
+    await waitFor(() => /\(VI_6\) Master received advert from fe80::\S+ with higher priority 254, ours 150/.test(k3.log()),
+      { timeoutMs: 5000, what: 'r1 keepalived stepping down on our IPv6 advert' });
   });
 });
