@@ -472,7 +472,7 @@ export class VrrpInstance {
 
 /** Sender address without validating (for skip_check_adv_addr); null if the packet is too short. */
 function sourceOf(rx: ReceivedPacket): string | null {
-  if (rx.family === 6) return rx.srcIp;
+  if (!('packet' in rx)) return rx.srcIp;
   const b = rx.packet;
   return b.length >= 20 ? `${b[12]}.${b[13]}.${b[14]}.${b[15]}` : null;
 }

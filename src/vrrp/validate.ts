@@ -7,10 +7,14 @@ import {
 } from './packet.js';
 import type { VrrpStats } from './stats.js';
 
-/** What a raw socket hands over: a whole IPv4 datagram, or an IPv6 payload plus ancillary data. */
+/**
+ * What a raw socket hands over: a whole IPv4 datagram (IP-level checks included), or a VRRP payload with
+ * the addresses and TTL / hop limit taken from the IP header or ancillary data (null or -1: not reported).
+ * The second form is src/net's VrrpReceived as is.
+ */
 export type ReceivedPacket =
   | { family: 4; packet: Buffer }
-  | { family: 6; payload: Buffer; srcIp: string; dstIp: string; hopLimit: number | null };
+  | { family: 4 | 6; payload: Buffer; srcIp: string; dstIp: string; ttl: number | null };
 
 export type RejectReason =
   | 'too_short' | 'unknown_vrid' | 'ah_mismatch' | 'ah_unsupported' | 'packet_len' | 'ttl' | 'version'
@@ -97,8 +101,10 @@ export function checkPacket(rx: ReceivedPacket, cfg: CheckConfig, checkVipAddr: 
   let ipHeaderLen = 0;
   let ipTotalLength = 0;
   let buflen: number;
-  if (rx.family === 4) {
-    if (cfg.family !== 4) return reject('too_short', `(${n}) IPv4 packet received on an IPv6 instance`);
+  if (rx.family !== cfg.family) {
+    return reject('too_short', `(${n}) IPv${rx.family} packet received on an IPv${cfg.family} instance`);
+  }
+  if ('packet' in rx) {
     const ip = decodeIpv4Packet(rx.packet);
     if (!ip.ok) return reject('too_short', ip.detail);
     srcIp = ip.value.srcIp;
@@ -114,12 +120,11 @@ export function checkPacket(rx: ReceivedPacket, cfg: CheckConfig, checkVipAddr: 
     payload = ip.value.payload.subarray(vrrpOff);
     buflen = ipHeaderLen + ip.value.payload.length;
   } else {
-    if (cfg.family !== 6) return reject('too_short', `(${n}) IPv6 packet received on an IPv4 instance`);
     srcIp = rx.srcIp;
     dstIp = rx.dstIp;
-    ttl = rx.hopLimit;
+    ttl = rx.ttl === null || rx.ttl < 0 ? null : rx.ttl;
     payload = rx.payload;
-    if (payload.length < VRRP_HEADER_LEN) return reject('too_short', `IPv6 VRRP packet too short - ${payload.length} bytes from ${srcIp}`);
+    if (payload.length < VRRP_HEADER_LEN) return reject('too_short', `IPv${rx.family} VRRP packet too short - ${payload.length} bytes from ${srcIp}`);
     buflen = payload.length;
   }
   const from = srcIp;
@@ -180,7 +185,7 @@ export function checkPacket(rx: ReceivedPacket, cfg: CheckConfig, checkVipAddr: 
     return reject('addr_count', `(${n}) received an unexpected ip number count ${naddr} from ${from}, expected ${cfg.vips.length}!`);
   }
 
-  if (rx.family === 4 && ipTotalLength !== buflen) {
+  if ('packet' in rx && ipTotalLength !== buflen) {
     return reject('ip_len', `(${n}) ip_tot_len mismatch against received length from ${from}. ${ipTotalLength} and received ${buflen}`);
   }
 

@@ -31,23 +31,25 @@ const configs: CheckConfig[] = [
   { ...base4, version: 3, authType: 0, authPass: Buffer.alloc(8), vips: ['10.0.0.100'], unicast: true, checkUnicastSrc: true,
     unicastPeers: [{ ip: '10.0.0.2', minTtl: 250, maxTtl: 255 }] },
   { ...base4, family: 6, version: 3, authType: 0, authPass: Buffer.alloc(8), vips: ['fe80::100', '2001:db8::100'] },
+  base4, // delivered as payload + addresses, as src/net's IPv4 socket does
 ];
+const PAYLOAD_FORM = 4;
 
 /** A valid packet for each config, the seed of the mutations; `vips` varies the address list. */
-function seedPacket(cfg: CheckConfig, vips = cfg.vips): ReceivedPacket {
+function seedPacket(cfg: CheckConfig, vips = cfg.vips, payloadForm = false): ReceivedPacket {
   const dst = cfg.family === 6 ? 'ff02::12' : cfg.unicast ? '10.0.0.1' : '224.0.0.18';
   const src = cfg.family === 6 ? 'fe80::2' : '10.0.0.2';
   const payload = encodeAdvert({
     version: cfg.version, type: 1, vrid: cfg.vrid, priority: 200, family: cfg.family, addresses: [...vips],
     advertIntCs: cfg.advertIntCs, authType: cfg.authType, authData: cfg.authPass,
   }, { srcIp: src, dstIp: dst });
-  return cfg.family === 6
-    ? { family: 6, payload, srcIp: src, dstIp: dst, hopLimit: 255 }
+  return cfg.family === 6 || payloadForm
+    ? { family: cfg.family, payload, srcIp: src, dstIp: dst, ttl: 255 }
     : { family: 4, packet: buildIpv4Packet(payload, src, dst) };
 }
 
-function bytesOf(rx: ReceivedPacket): Buffer { return rx.family === 4 ? rx.packet : rx.payload; }
-function withBytes(rx: ReceivedPacket, b: Buffer): ReceivedPacket { return rx.family === 4 ? { family: 4, packet: b } : { ...rx, payload: b }; }
+function bytesOf(rx: ReceivedPacket): Buffer { return 'packet' in rx ? rx.packet : rx.payload; }
+function withBytes(rx: ReceivedPacket, b: Buffer): ReceivedPacket { return 'packet' in rx ? { family: 4, packet: b } : { ...rx, payload: b }; }
 
 function mutate(rnd: () => number, seed: Buffer, scratch: Buffer): Buffer {
   const kind = rnd() % 6;
@@ -76,9 +78,10 @@ function mutate(rnd: () => number, seed: Buffer, scratch: Buffer): Buffer {
 describe('VRRP decoder fuzz', () => {
   it(`survives ${TOTAL} random and mutated packets, each counted once`, () => {
     const rnd = prng(0x5eed1234);
-    const seeds = configs.map((c) => seedPacket(c));
+    const seeds = configs.map((c, i) => seedPacket(c, c.vips, i === PAYLOAD_FORM));
     // Well-formed adverts with other address lists (count or content), pre-generated.
-    const others = configs.map((c) => [[], c.vips.slice(0, 1).map((a) => a.replace(/100$/, '99')), [...c.vips, ...c.vips]].map((v) => seedPacket(c, v)));
+    const others = configs.map((c, i) => [[], c.vips.slice(0, 1).map((a) => a.replace(/100$/, '99')), [...c.vips, ...c.vips]]
+      .map((v) => seedPacket(c, v, i === PAYLOAD_FORM)));
     const counts = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
     let accepted = 0;
     const scratch = Buffer.alloc(256);
@@ -90,7 +93,7 @@ describe('VRRP decoder fuzz', () => {
       const rx = i % 50 === 0 ? withBytes(seed, Buffer.from(bytesOf(seed)))
         : i % 25 === 2 ? others[which]![rnd() % 3]!
         : withBytes(seed, mutate(rnd, bytesOf(seed), scratch));
-      if (rx.family === 6 && i % 7 === 0) rx.hopLimit = i % 14 === 0 ? null : 64;
+      if ('payload' in rx && i % 7 === 0) rx.ttl = i % 14 === 0 ? null : i % 21 === 0 ? -1 : 64;
       let r;
       try {
         r = checkPacket(rx, configs[which]!, (i & 1) === 0, stats);

@@ -37,7 +37,7 @@ export function buildRx(s: AdvertSpec, defaults: { vrid: number; version: 2 | 3;
     authType: s.authType ?? (s.authPass ? 1 : 0), authData,
   }, { srcIp: s.src, dstIp: s.checksumDst ?? dst });
   if (s.badChecksum) payload[7] = payload[7]! ^ 0x01;
-  if (family === 6) return { family: 6, payload, srcIp: s.src, dstIp: dst, hopLimit: s.ttl ?? 255 };
+  if (family === 6) return { family: 6, payload, srcIp: s.src, dstIp: dst, ttl: s.ttl ?? 255 };
   return { family: 4, packet: buildIpv4Packet(payload, s.src, dst, s.ttl ?? 255) };
 }
 

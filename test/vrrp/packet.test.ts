@@ -112,7 +112,7 @@ describe('real keepalived 2.2.7 adverts (fixtures/vrrp/keepalived-adverts.pcap)'
       } else {
         payload = ip.subarray(40);
         src = bytesToIpv6(ip, 8); dst = bytesToIpv6(ip, 24);
-        rx = { family: 6, payload, srcIp: src, dstIp: dst, hopLimit: ip[7]! };
+        rx = { family: 6, payload, srcIp: src, dstIp: dst, ttl: ip[7]! };
       }
       const cfg = configs[payload[1]!]!;
       const r = checkPacket(rx, cfg, true, newStats());
