@@ -1,0 +1,234 @@
+// Walks the recognised lines level by level with keepalived's keyword tables, as its
+// process_stream() does (lib/parser.c): a keyword with a sub-level needs '{' next; an unknown
+// keyword is reported and NOT skipped (its block's lines are read at the current level, and its
+// '}' closes the current block), so the lines named match keepalived's. We add a warning saying so.
+import type { IToken } from 'chevrotain';
+import { ConfigErr, DiagnosticSink, type SourceLoc } from './diagnostics.js';
+import { KEYWORD_TREE, type KwTree } from './keyword-tree.js';
+import { keywordInfo, SCRIPT_KEYWORDS } from './keyword-types.js';
+import type { LogicalLine } from './reader.js';
+import { didYouMean } from './suggest.js';
+
+export interface Word {
+  text: string;
+  /** 1-based column in the physical line, when the word is there verbatim. */
+  col?: number;
+  quoted?: boolean;
+}
+
+export interface ValueLine {
+  words: Word[];
+  loc: SourceLoc;
+  raw: string;
+  /** The logical line's text (for the script tokeniser). */
+  text: string;
+}
+
+export interface KwNode {
+  keyword: string;
+  args: Word[];
+  loc: SourceLoc;
+  raw: string;
+  text: string;
+  /** Keywords of the block it opened. */
+  children?: KwNode[];
+  /** Entries of the value block it opened. */
+  values?: ValueLine[];
+  /** Where its block ended (the '}' line), for messages keepalived reports at the block's end. */
+  endLoc?: SourceLoc;
+}
+
+export interface WalkLine {
+  kind: 'bob' | 'eob' | 'statement';
+  words: Word[];
+  line: LogicalLine;
+}
+
+/** Converts lexer tokens of one logical line into words with their columns in the physical line. */
+export function tokensToWords(tokens: IToken[], line: LogicalLine, sink: DiagnosticSink): Word[] {
+  const out: Word[] = [];
+  let from = 0;
+  for (const t of tokens) {
+    const img = t.image;
+    if (img.startsWith('"') && (img.length === 1 || !img.endsWith('"'))) {
+      // keepalived alloc_strvec_r(): the rest of the line is dropped
+      sink.report({ err: ConfigErr.UNMATCHED_QUOTE, message: `Unmatched quote: '${line.text}'`, loc: { ...line.loc, col: colIn(line.raw, img, from) } });
+      break;
+    }
+    const quoted = img.startsWith('"');
+    const text = quoted ? img.slice(1, -1) : img;
+    const col = colIn(line.raw, img, from);
+    if (col !== undefined) from = col - 1 + img.length;
+    out.push({ text, col, quoted });
+  }
+  return out;
+}
+
+function colIn(raw: string, needle: string, from: number): number | undefined {
+  const i = raw.indexOf(needle, from);
+  return i >= 0 ? i + 1 : undefined;
+}
+
+export class Walker {
+  private i = 0;
+  private lastEnd: SourceLoc | undefined;
+
+  constructor(
+    private readonly lines: WalkLine[],
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  walk(): KwNode[] {
+    return this.processStream(KEYWORD_TREE, '', false, 0);
+  }
+
+  private next(): WalkLine | undefined {
+    return this.lines[this.i++];
+  }
+
+  private peek(): WalkLine | undefined {
+    return this.lines[this.i];
+  }
+
+  private processStream(tree: KwTree, blockName: string, needBobIn: boolean, level: number): KwNode[] {
+    const out: KwNode[] = [];
+    let needBob = needBobIn;
+    for (let l = this.next(); l; l = this.next()) {
+      const loc = { ...l.line.loc };
+      if (needBob) {
+        needBob = false;
+        if (l.kind === 'bob' && level > 0) continue;
+        this.sink.report({ err: ConfigErr.MISSING_BOB, message: "Missing '{' at beginning of configuration block", loc, hint: blockName ? `'${blockName}' needs '{' on its line or the next` : undefined });
+      } else if (l.kind === 'bob') {
+        this.sink.report({ err: ConfigErr.UNEXPECTED_BOB, message: "Unexpected '{' - ignoring", loc });
+        continue;
+      }
+      if (l.kind === 'eob' && level > 0) { this.lastEnd = loc; return out; }
+
+      const kw = l.kind === 'eob' ? '}' : l.words[0]!.text;
+      const node = Object.prototype.hasOwnProperty.call(tree, kw) ? tree[kw] : undefined;
+      if (!node) {
+        this.unknownKeyword(kw, tree, blockName, l, loc);
+        continue;
+      }
+      const kwLoc: SourceLoc = { ...loc, col: l.words[0]?.col, len: kw.length };
+      const info = keywordInfo(blockName, kw);
+      let args = l.words.slice(1);
+      if (SCRIPT_KEYWORDS.has(kw) && info.spec.t === 'script') args = scriptArgs(l.line, kw);
+      const n: KwNode = { keyword: kw, args, loc: kwLoc, raw: l.line.raw, text: l.line.text };
+      if (node.since) {
+        this.sink.report({ err: ConfigErr.OK, ours: true, message: `'${kw}' is a keyword of keepalived ${node.since}; keepalived 2.2.7 (Debian 12) rejects it as unknown`, loc: kwLoc });
+      }
+      if (info.deprecated?.message) {
+        this.sink.report({ err: info.deprecated.err, message: info.deprecated.message.replace('%s', blockName), loc: kwLoc, hint: `use '${info.deprecated.use}'` });
+      }
+      if (info.spec.t === 'values') {
+        n.values = this.valueBlock(kw, l, loc);
+      } else if (node.sub) {
+        this.lastEnd = undefined;
+        n.children = this.processStream(node.sub, kw, true, level + 1);
+        n.endLoc = this.lastEnd ?? { ...loc };
+      }
+      out.push(n);
+    }
+    return out;
+  }
+
+  private unknownKeyword(kw: string, tree: KwTree, blockName: string, l: WalkLine, loc: SourceLoc): void {
+    const where = blockName ? ` in ${blockName}` : '';
+    const guess = kw === '}' ? undefined : didYouMean(kw, Object.keys(tree));
+    const elsewhere = kw === '}' ? undefined : findElsewhere(kw, blockName);
+    const hints: string[] = [];
+    if (guess) hints.push(`did you mean '${guess}'?`);
+    if (elsewhere) hints.push(`'${kw}' is a keyword of ${elsewhere}, not of ${blockName || 'the top level'}`);
+    if (/[“”‘’]/.test(l.line.raw)) hints.push('the line has typographic quotes (“ ” ‘ ’): keepalived only knows straight double quotes (")');
+    this.sink.report({ err: ConfigErr.UNKNOWN_KEYWORD, message: `Unknown keyword '${kw}'`, loc: { ...loc, col: l.words[0]?.col, len: kw.length }, hint: hints.join('; ') || undefined });
+    if (this.peek()?.kind === 'bob') {
+      this.sink.report({
+        err: ConfigErr.OK, ours: true, loc,
+        message: `the block of unknown keyword '${kw}' is not skipped: keepalived reads its lines as keywords of ${blockName || 'the top level'}${where ? '' : ''} and its '}' ends ${blockName ? `the enclosing '${blockName}' block` : 'nothing'}`,
+      });
+    }
+  }
+
+  /** keepalived alloc_value_block(): `{`, then one entry per line, until a line that is `}`. */
+  private valueBlock(kw: string, first: WalkLine, loc: SourceLoc): ValueLine[] {
+    const out: ValueLine[] = [];
+    // virtual_server_group NAME is the one value block with a name (check_parser.c vsg_handler)
+    if (first.words.length > (kw === 'virtual_server_group' ? 2 : 1)) {
+      this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `Block ${kw} has extra parameters ${first.words[kw === 'virtual_server_group' ? 2 : 1]!.text} ...`, loc });
+    }
+    let needBob = true;
+    for (let l = this.next(); l; l = this.next()) {
+      if (needBob) {
+        needBob = false;
+        if (l.kind === 'bob') continue;
+        this.sink.report({ err: ConfigErr.OK, message: `'{' missing from beginning of block ${kw}`, loc: l.line.loc });
+      }
+      if (l.kind === 'eob') break;
+      if (l.kind === 'bob') {
+        // keepalived passes a lone '{' inside a value block to the handler as an entry
+        out.push({ words: [{ text: '{' }], loc: l.line.loc, raw: l.line.raw, text: '{' });
+        continue;
+      }
+      out.push({ words: l.words, loc: { ...l.line.loc, col: l.words[0]?.col }, raw: l.line.raw, text: l.line.text });
+    }
+    return out;
+  }
+}
+
+let allBlocks: Map<string, string[]> | undefined;
+/** Which blocks a keyword belongs to, for "is a keyword of X" hints. */
+function findElsewhere(kw: string, current: string): string | undefined {
+  if (!allBlocks) {
+    allBlocks = new Map();
+    const visit = (t: KwTree, name: string) => {
+      for (const [k, v] of Object.entries(t)) {
+        const list = allBlocks!.get(k) ?? [];
+        if (!list.includes(name)) list.push(name);
+        allBlocks!.set(k, list);
+        if (v.sub) visit(v.sub, k);
+      }
+    };
+    visit(KEYWORD_TREE, 'the top level');
+  }
+  const l = allBlocks.get(kw)?.filter((b) => b !== current);
+  if (!l || !l.length) return undefined;
+  return l.slice(0, 3).join(', ');
+}
+
+/**
+ * The script tokeniser (keepalived alloc_strvec_quoted): both quote kinds, glued to text as in
+ * the shell; gives KEYWORD SCRIPT [USER [GROUP]] as words. Backslash pairs are kept verbatim here;
+ * the argv split with escapes is done when the script is run (src/config/script-words.ts).
+ */
+export function scriptArgs(line: LogicalLine, kw: string): Word[] {
+  const s = line.text;
+  const out: Word[] = [];
+  let i = 0;
+  let first = true;
+  while (i < s.length) {
+    while (i < s.length && /[ \t]/.test(s[i]!)) i++;
+    if (i >= s.length) break;
+    const start = i;
+    let word = '';
+    let quoted = false;
+    let q: string | null = null;
+    while (i < s.length) {
+      const c = s[i]!;
+      if (q) {
+        if (c === q) { q = null; i++; continue; }
+        if (c === '\\' && i + 1 < s.length) { word += c + s[i + 1]; i += 2; continue; }
+        word += c; i++;
+        continue;
+      }
+      if (c === '"' || c === "'") { q = c; quoted = true; i++; continue; }
+      if (c === ' ' || c === '\t') break;
+      if (c === '\\' && i + 1 < s.length) { word += c + s[i + 1]; i += 2; continue; }
+      word += c; i++;
+    }
+    if (first) { first = false; if (word === kw) continue; }
+    out.push({ text: word, col: colIn(line.raw, s.slice(start, i), 0), quoted });
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Parses `keepalived -t` output (Debian's and ours) into comparable problems.
+
+export interface Problem {
+  line?: number;
+  message: string;
+}
+
+const PREFIX = /^\((?:(.+?): )?Line (\d+)\) (.*)$/;
+
+/** keepalived: one problem a line, `(FILE: Line N) text`, `(Line N) text` or bare text. */
+export function parseKeepalived(stderr: string): Problem[] {
+  const out = new Map<string, Problem>();
+  for (const raw of stderr.split('\n')) {
+    const l = raw.replace(/\s+$/, '');
+    if (!l.length || l === 'Terminated') continue;
+    const m = PREFIX.exec(l);
+    const p: Problem = m ? { line: Number(m[2]), message: m[3]! } : { message: l };
+    out.set(`${p.line ?? ''}|${p.message}`, p);
+  }
+  return [...out.values()];
+}
+
+/** keepalived-ts: the same first line per problem; excerpt and hint lines are indented; `note:` lines are ours. */
+export function parseOurs(stderr: string): { problems: Problem[]; notes: Problem[] } {
+  const problems: Problem[] = [];
+  const notes: Problem[] = [];
+  for (const raw of stderr.split('\n')) {
+    const l = raw.replace(/\s+$/, '');
+    if (!l.length || l.startsWith('  ')) continue;
+    const m = PREFIX.exec(l);
+    const p: Problem = m ? { line: Number(m[2]), message: m[3]! } : { message: l };
+    if (p.message.startsWith('note: ')) notes.push({ ...p, message: p.message.slice(6) });
+    else problems.push(p);
+  }
+  return { problems, notes };
+}
