@@ -53,4 +53,8 @@ describe('namespace lab', () => {
     await lab.destroy();
     expect(labNamespaces(`${PREFIX}s`)).toEqual([]);
   });
+
+  it('rejects a prefix that cannot name namespaces, before creating anything', async () => {
+    await expect(createLab({ prefix: 'lt/bad', routers: 1 })).rejects.toThrow('lab: invalid prefix "lt/bad"');
+  });
 });

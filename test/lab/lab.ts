@@ -153,6 +153,7 @@ export class Lab {
   private destroyed = false;
 
   constructor(opts: LabOptions) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$/.test(opts.prefix)) throw new Error(`lab: invalid prefix ${JSON.stringify(opts.prefix)} (letters, digits, - and _ only)`);
     this.prefix = opts.prefix;
     this.subnet = subnetFor(opts.prefix);
     this.routers = Array.from({ length: opts.routers }, (_, i) => `${opts.prefix}-r${i + 1}`);
