@@ -23,7 +23,12 @@ export interface LoadedConfig {
   parentDump?: string;
 }
 
-export type ConfigLoader = (file: string, configId: string) => Promise<LoadedConfig>;
+export interface LoadFlags {
+  /** -e: any missing or unreadable config file is fatal. */
+  allConfig?: boolean;
+}
+
+export type ConfigLoader = (file: string, configId: string, flags?: LoadFlags) => Promise<LoadedConfig>;
 
 /** keepalived's default config id: the node name up to the first '.'. */
 export function defaultConfigId(): string {
@@ -32,18 +37,20 @@ export function defaultConfigId(): string {
 
 interface LoaderModule {
   loadConfig?: ConfigLoader;
+  loadDaemonConfig?: ConfigLoader;
 }
 
 /** Test and integration hook: a module exporting `loadConfig` replaces the built-in one. */
 export const CONFIG_LOADER_ENV = 'KEEPALIVED_TS_CONFIG_LOADER';
 
 /**
- * The loader the daemon uses: `$KEEPALIVED_TS_CONFIG_LOADER` if set, else
- * src/config/load.ts's `loadConfig` once the config pipeline provides it.
+ * The loader the daemon uses: `$KEEPALIVED_TS_CONFIG_LOADER` (a module exporting
+ * loadConfig with the ConfigLoader signature) if set, else the config pipeline through
+ * ./config-adapter.ts.
  */
 export async function resolveConfigLoader(env: NodeJS.ProcessEnv = process.env): Promise<ConfigLoader> {
   const override = env[CONFIG_LOADER_ENV];
-  const specifier = override ? pathToFileURL(override).href : '../config/load.js';
+  const specifier = override ? pathToFileURL(override).href : './config-adapter.js';
   let mod: LoaderModule;
   try {
     mod = (await import(specifier)) as LoaderModule;
@@ -51,14 +58,14 @@ export async function resolveConfigLoader(env: NodeJS.ProcessEnv = process.env):
     const why = (e as Error).message;
     return async () => ({
       ok: false, config: undefined, haveVrrpConfig: false, haveCheckerConfig: false, exitCode: 1,
-      diagnostics: [`Configuration loader unavailable (${override ?? 'src/config/load.ts'}): ${why}`],
+      diagnostics: [`Configuration loader unavailable (${override ?? 'src/core/config-adapter.ts'}): ${why}`],
     });
   }
-  const load = mod.loadConfig;
+  const load = override ? mod.loadConfig : mod.loadDaemonConfig;
   if (typeof load !== 'function') {
     return async () => ({
       ok: false, config: undefined, haveVrrpConfig: false, haveCheckerConfig: false, exitCode: 1,
-      diagnostics: [`Configuration loader ${specifier} exports no loadConfig()`],
+      diagnostics: [`Configuration loader ${specifier} exports no ${override ? 'loadConfig' : 'loadDaemonConfig'}()`],
     });
   }
   return load;

@@ -85,7 +85,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
 
   const configFile = o.configFile ?? DEFAULT_CONFIG_FILE;
   const configId = o.configId ?? defaultConfigId();
-  let current = await deps.loadConfig(configFile, configId);
+  let current = await deps.loadConfig(configFile, configId, { allConfig: o.allConfig });
   for (const d of current.diagnostics) logger.info(d);
   if (!current.ok) return stopped(current.exitCode ?? 2);
   logger.info(`Configuration file ${configFile}`);
@@ -158,7 +158,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     logger.info('Reloading ...');
     let next: LoadedConfig;
     try {
-      next = await deps.loadConfig(configFile, configId);
+      next = await deps.loadConfig(configFile, configId, { allConfig: o.allConfig });
     } catch (e) {
       next = { ok: false, config: undefined, diagnostics: [`Configuration loader failed: ${(e as Error).message}`], haveVrrpConfig: false, haveCheckerConfig: false };
     }

@@ -85,6 +85,25 @@ describe('start-up and SIGTERM', () => {
   });
 });
 
+describe('with the real config pipeline (src/config via config-adapter.ts)', () => {
+  const conf = 'global_defs {\n  router_id t1\n}\nstatic_ipaddress {\n  192.0.2.7/32 dev lo\n}\n';
+  it('runs only the VRRP child for a static_ipaddress-only keepalived.conf and hands it the parsed config', async () => {
+    d = startDaemon({ config: conf, env: { KEEPALIVED_TS_CONFIG_LOADER: '' } });
+    await d.waitFor(/test child vrrp got static_ipaddress=1 virtual_servers=0 router_id=t1/);
+    await d.waitFor(/Startup complete/);
+    expect(d.lines.some((l) => l.includes('Starting Healthcheck child'))).toBe(false);
+    d.proc.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  });
+  it('a missing config file stops start-up with status 6', async () => {
+    d = startDaemon({ config: conf, env: { KEEPALIVED_TS_CONFIG_LOADER: '' }, args: ['-f', '/nonexistent-kats.conf'] });
+    const r = await d.exited;
+    expect(r.code).toBe(6);
+    expect(d.lines.some((l) => l.includes('child process'))).toBe(false);
+    expect(d.lines.at(-1)).toMatch(/Stopped Keepalived-ts/);
+  });
+});
+
 describe('respawn', () => {
   it('backs off 0, 1, 2, 4 units between restarts of a child that keeps dying (unit shrunk to 100 ms)', async () => {
     d = startDaemon({ config: { vrrp: true, behaviour: { vrrp: { exitAfterMs: 10, exitCode: 0 } } }, env: { KEEPALIVED_TS_RESPAWN_UNIT_MS: '100' } });
