@@ -1,5 +1,6 @@
 // Public surface of the sans-I/O VRRP core.
 export { VrrpInstance } from './instance.js';
+export { VrrpDemux, type DispatchResult } from './demux.js';
 export { vrrpParams, type VrrpInstanceParams, type VrrpAuth } from './params.js';
 export type { VrrpEvent } from './events.js';
 export { encodeSendAdvert, type VrrpAction, type SendAdvertAction, type VrrpState } from './actions.js';

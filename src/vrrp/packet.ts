@@ -186,9 +186,9 @@ export function buildIpv4Packet(payload: Buffer, srcIp: string, dstIp: string, t
   return Buffer.concat([h, payload]);
 }
 
-/** VRID of a received datagram without validating anything else (socket demux); null when too short. */
-export function peekVrid(buf: Buffer, family: Family): number | null {
-  if (family === 6) return buf.length >= VRRP_HEADER_LEN ? buf[1]! : null;
+/** VRID of a received packet without validating anything else (socket demux); null when too short. */
+export function peekVrid(buf: Buffer, withIpv4Header: boolean): number | null {
+  if (!withIpv4Header) return buf.length >= VRRP_HEADER_LEN ? buf[1]! : null;
   if (buf.length < 20) return null;
   let off = (buf[0]! & 0xf) << 2;
   if (buf[9] === IPPROTO_AH) off += 24; // keepalived's ipsec_ah_t is 24 bytes

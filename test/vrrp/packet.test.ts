@@ -66,7 +66,8 @@ describe('VRRP codec', () => {
     if (!d.ok) throw new Error(d.detail);
     expect(d.value).toMatchObject({ srcIp: '10.0.0.1', dstIp: '224.0.0.18', ttl: 255, protocol: 112, ihl: 20, totalLength: 32 });
     expect(d.value.payload.equals(payload)).toBe(true);
-    expect(peekVrid(padded, 4)).toBe(51);
+    expect(peekVrid(padded, true)).toBe(51);
+    expect(peekVrid(payload, false)).toBe(51);
     expect(decodeIpv4Packet(Buffer.alloc(3)).ok).toBe(false);
   });
 
@@ -92,7 +93,7 @@ describe('real keepalived 2.2.7 adverts (fixtures/vrrp/keepalived-adverts.pcap)'
   };
 
   it('holds adverts of all three instances', () => {
-    const vrids = new Set(frames.map((f) => (f.readUInt16BE(12) === 0x0800 ? peekVrid(f.subarray(14), 4) : peekVrid(f.subarray(54), 6))));
+    const vrids = new Set(frames.map((f) => (f.readUInt16BE(12) === 0x0800 ? peekVrid(f.subarray(14), true) : peekVrid(f.subarray(54), false))));
     expect([...vrids].sort()).toEqual([51, 52, 53]);
   });
 
