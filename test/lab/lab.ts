@@ -170,7 +170,7 @@ export class Lab {
   /** Accepts 'r1' / 'c' / 'br' or a full namespace name. */
   ns(name: string): string { return name.startsWith(`${this.prefix}-`) ? name : `${this.prefix}-${name}`; }
 
-  /** Host number i used in 10.<k>.0.<i>: r1..rN → 1..N, client → 100. */
+  /** Host number i in 10.<k>.0.<i> and fd00:<k>::<i in hex>: r1..rN → 1..N, client → 100. */
   hostIndex(ns: string): number {
     const full = this.ns(ns);
     if (full === this.client) return 100;
@@ -179,7 +179,7 @@ export class Lab {
     return i + 1;
   }
   ip4(ns: string): string { return `10.${this.subnet}.0.${this.hostIndex(ns)}`; }
-  ip6(ns: string): string { return `fd00:${this.subnet}::${this.hostIndex(ns)}`; }
+  ip6(ns: string): string { return `fd00:${this.subnet}::${this.hostIndex(ns).toString(16)}`; }
   /** An unused address in the lab subnet (for VIPs): 10.<k>.0.<host>. */
   vip4(host = 200): string { return `10.${this.subnet}.0.${host}`; }
   vip6(host = 200): string { return `fd00:${this.subnet}::${host.toString(16)}`; }

@@ -349,16 +349,16 @@ static napi_value recv_stop(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"packetSocket", NULL, packet_socket, NULL, NULL, NULL, napi_default, NULL},
-      {"packetSend", NULL, packet_send, NULL, NULL, NULL, napi_default, NULL},
-      {"ip6RawSocket", NULL, ip6_raw_socket, NULL, NULL, NULL, napi_default, NULL},
-      {"setsockoptInt", NULL, setsockopt_int, NULL, NULL, NULL, napi_default, NULL},
-      {"setsockoptBuf", NULL, setsockopt_buf, NULL, NULL, NULL, napi_default, NULL},
-      {"bind6", NULL, bind6, NULL, NULL, NULL, napi_default, NULL},
-      {"send6", NULL, send6, NULL, NULL, NULL, napi_default, NULL},
-      {"recvStart", NULL, recv_start, NULL, NULL, NULL, napi_default, NULL},
-      {"recvStop", NULL, recv_stop, NULL, NULL, NULL, napi_default, NULL},
-      {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"packetSocket", NULL, packet_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packetSend", NULL, packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ip6RawSocket", NULL, ip6_raw_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setsockoptInt", NULL, setsockopt_int, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setsockoptBuf", NULL, setsockopt_buf, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bind6", NULL, bind6, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send6", NULL, send6, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvStart", NULL, recv_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvStop", NULL, recv_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
