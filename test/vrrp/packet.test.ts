@@ -97,6 +97,23 @@ describe('real keepalived 2.2.7 adverts (fixtures/vrrp/keepalived-adverts.pcap)'
     expect([...vrids].sort()).toEqual([51, 52, 53]);
   });
 
+  it('our encoding of each configured instance equals keepalived\'s bytes', () => {
+    // From the capture.sh configuration, not from the decoded packets.
+    const want = [
+      { src: '10.99.0.1', dst: '224.0.0.18', a: advert({ vrid: 51, priority: 255, addresses: ['10.99.0.100', '10.99.0.101'], authType: 1, authData: Buffer.from('secret1\0') }) },
+      { src: '10.99.0.1', dst: '224.0.0.18', a: advert({ version: 3, vrid: 52, priority: 200, addresses: ['10.99.0.102'], advertIntCs: 50, authData: Buffer.alloc(0) }) },
+      { src: 'fe80::ff:fe99:1', dst: 'ff02::12', a: advert({ version: 3, family: 6, vrid: 53, priority: 255, addresses: ['fe80::99:100', 'fd00:99::100'], authData: Buffer.alloc(0) }) },
+    ];
+    for (const w of want) {
+      const ours = encodeAdvert(w.a, { srcIp: w.src, dstIp: w.dst });
+      const match = frames.find((f) => {
+        const payload = f.readUInt16BE(12) === 0x0800 ? f.subarray(14 + 20) : f.subarray(14 + 40);
+        return payload.equals(ours);
+      });
+      expect(match, `no captured frame equals our VRID ${w.a.vrid} advert ${ours.toString('hex')}`).toBeDefined();
+    }
+  });
+
   it('every captured advert validates and re-encodes to the same bytes', () => {
     let checked = 0;
     for (const f of frames) {
