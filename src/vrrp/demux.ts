@@ -3,7 +3,7 @@ import { compareIp } from './addr.js';
 import type { VrrpAction } from './actions.js';
 import type { VrrpInstance } from './instance.js';
 import { peekVrid } from './packet.js';
-import type { ReceivedPacket } from './validate.js';
+import { sourceOf, type ReceivedPacket } from './validate.js';
 
 export type DispatchResult =
   | { ok: true; instance: VrrpInstance; actions: VrrpAction[] }
@@ -33,7 +33,7 @@ export class VrrpDemux {
 
   dispatch(rx: ReceivedPacket, nowMs: number): DispatchResult {
     const vrid = 'packet' in rx ? peekVrid(rx.packet, true) : peekVrid(rx.payload, false);
-    const src = 'packet' in rx ? (rx.packet.length >= 20 ? `${rx.packet[12]}.${rx.packet[13]}.${rx.packet[14]}.${rx.packet[15]}` : null) : rx.srcIp;
+    const src = sourceOf(rx);
     if (vrid === null) {
       this.tooShort++;
       return { ok: false, vrid, log: `IPv${rx.family} VRRP packet too short on interface(${this.ifname})${src ? ` from ${src}` : ''}` };

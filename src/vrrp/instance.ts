@@ -7,7 +7,7 @@ import { VRRP_AUTH_AH, VRRP_AUTH_NONE, VRRP_AUTH_PASS, VRRP_PKT_ADVERT, VRRP_PRI
 import type { VrrpInstanceParams } from './params.js';
 import { newStats, type VrrpStats } from './stats.js';
 import { csToUs, masterDownUs, msToUs, skewTimeUs, skewUs, usToMs, type TimerName } from './timers.js';
-import { REJECT_REASONS, checkPacket, type ChecksumCompat, type CheckConfig, type ReceivedPacket, type RejectReason } from './validate.js';
+import { REJECT_REASONS, checkPacket, sourceOf, type ChecksumCompat, type CheckConfig, type ReceivedPacket, type RejectReason } from './validate.js';
 
 /** A timer firing this much before its deadline still counts (adapters round to whole ms). */
 const EARLY_FIRE_TOLERANCE_US = 1000;
@@ -468,11 +468,4 @@ export class VrrpInstance {
       this.leaveMaster('BACKUP', prio > eff ? 'higher priority advert' : 'equal priority, higher IP');
     }
   }
-}
-
-/** Sender address without validating (for skip_check_adv_addr); null if the packet is too short. */
-function sourceOf(rx: ReceivedPacket): string | null {
-  if (!('packet' in rx)) return rx.srcIp;
-  const b = rx.packet;
-  return b.length >= 20 ? `${b[12]}.${b[13]}.${b[14]}.${b[15]}` : null;
 }

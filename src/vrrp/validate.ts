@@ -233,3 +233,10 @@ export function checkPacket(rx: ReceivedPacket, cfg: CheckConfig, checkVipAddr: 
     : null;
   return { ok: true, advert, srcIp: from, ttl, switchToOldChecksum, intervalMismatch };
 }
+
+/** Sender address without validating anything (demux, skip_check_adv_addr); null if too short. */
+export function sourceOf(rx: ReceivedPacket): string | null {
+  if (!('packet' in rx)) return rx.srcIp;
+  const b = rx.packet;
+  return b.length >= 20 ? `${b[12]}.${b[13]}.${b[14]}.${b[15]}` : null;
+}
