@@ -18,6 +18,9 @@ describe('namespace lab', () => {
     // The ping filled the client's neighbour table with r1's real MAC.
     const r1Mac = await lab.mac('r1');
     expect((await lab.neigh('c')).find((n) => n.dst === lab!.ip4('r1'))?.lladdr).toBe(r1Mac);
+    // VIP helpers refuse the lab's own host addresses.
+    expect(() => lab!.vip4(100)).toThrow(/not free for a VIP/);
+    expect(lab.vip6(0x150)).toBe(`fd00:${lab.subnet}::150`);
     // Spawned processes are tracked and stopped by destroy().
     const p = lab.spawn('r1', 'sleep', ['30']);
     await lab.destroy();

@@ -180,9 +180,13 @@ export class Lab {
   }
   ip4(ns: string): string { return `10.${this.subnet}.0.${this.hostIndex(ns)}`; }
   ip6(ns: string): string { return `fd00:${this.subnet}::${this.hostIndex(ns).toString(16)}`; }
-  /** An unused address in the lab subnet (for VIPs): 10.<k>.0.<host>. */
-  vip4(host = 200): string { return `10.${this.subnet}.0.${host}`; }
-  vip6(host = 200): string { return `fd00:${this.subnet}::${host.toString(16)}`; }
+  /** An unused address in the lab subnet (for VIPs): 10.<k>.0.<host> / fd00:<k>::<host in hex>. */
+  vip4(host = 200): string { return `10.${this.subnet}.0.${this.freeHost(host)}`; }
+  vip6(host = 200): string { return `fd00:${this.subnet}::${this.freeHost(host).toString(16)}`; }
+  private freeHost(host: number): number {
+    if (host === 100 || (host >= 1 && host <= this.routers.length)) throw new Error(`lab: host ${host} is a lab host address, not free for a VIP`);
+    return host;
+  }
 
   async setup(): Promise<void> {
     if (process.getuid?.() !== 0) throw new Error('lab: must run as root (network namespaces)');

@@ -50,8 +50,8 @@ describe('GarpSender in a lab (AF_PACKET via the native addon)', () => {
 
   it('a GARP / unsolicited NA from r1 rewrites the client\'s neighbour entry to r1\'s MAC', async () => {
     lab = await createLab({ prefix: 'ntgarp', routers: 1, client: true, ipv6: true });
-    const vip4 = lab.vip4(100);
-    const vip6 = lab.vip6(100);
+    const vip4 = lab.vip4(150);
+    const vip6 = lab.vip6(0x150);
     const bogus = '02:00:00:00:00:99';
     // Pre-existing STALE entries with a wrong MAC: the kernel (arp_accept=0) only updates existing entries.
     await lab.execOk('c', 'ip', ['neigh', 'replace', vip4, 'lladdr', bogus, 'dev', 'eth0', 'nud', 'stale']);

@@ -46,7 +46,7 @@ describe('rtnetlink adapters inside a namespace', () => {
 
   it('adds a VIP with label eth0:1 and brd, sees it in ip -j addr and as an event, removes it', async () => {
     const ifindex = await lab.ifindex('r1');
-    const vip = lab.vip4(100);
+    const vip = lab.vip4(150);
     const spec = { ip: vip, prefixLen: 32, ifindex, ifname: 'eth0', label: 'eth0:1', broadcast: lab.vip4(255), scope: 'global' };
     expect(await call('add', { spec })).toEqual({ ok: true });
     const info = (await lab.addresses('r1')).find((i) => i.ifname === 'eth0')!.addr_info.find((a) => a.local === vip);

@@ -55,7 +55,7 @@ describe('VRRP raw sockets in a lab', () => {
 
   it('IPv4 multicast: r1 → 224.0.0.18 reaches r2 with TTL 255; tshark sees a good checksum and TOS 0xc0', async () => {
     const src = lab.ip4('r1');
-    const adv = vrrpV3(51, 150, [lab.vip4(100)], src, '224.0.0.18');
+    const adv = vrrpV3(51, 150, [lab.vip4(150)], src, '224.0.0.18');
     const { got, file } = await exchange({ family: 4 }, { family: 4, srcIp: src, send: adv.toString('hex') }, ['ip', 'proto', '112']);
     expect(got).toMatchObject({ payload: adv.toString('hex'), srcIp: src, dstIp: '224.0.0.18', ttl: 255 });
     expect(got.ifindex).toBeGreaterThan(0);
