@@ -9,6 +9,7 @@ import { resolveConfigLoader } from './config-loader.js';
 import { childEntries } from './child-entries.js';
 import { daemonize, isDaemonProcess, ORIGINAL_CWD_ENV, reportDaemonStarted } from './daemonize.js';
 import { tmpDir } from './dump.js';
+import { cError } from './strerror.js';
 import { runParent } from './parent.js';
 import { COPYRIGHT_STRING, PROGRAM_NAME, VERSION_STRING } from './version.js';
 
@@ -51,10 +52,8 @@ async function configTest(o: CliOptions): Promise<number> {
     try {
       closeSync(openSync(o.configTestLogFile, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o644));
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const errno = err.errno !== undefined ? -err.errno : 0;
-      const text = err.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '');
-      process.stderr.write(`Unable to open config-test log file ${o.configTestLogFile} ${errno} - ${text[0]?.toUpperCase()}${text.slice(1)}\n`);
+      const { errno, text } = cError(e);
+      process.stderr.write(`Unable to open config-test log file ${o.configTestLogFile} ${errno} - ${text}\n`);
       return 1;
     }
   }

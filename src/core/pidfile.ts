@@ -1,5 +1,6 @@
 // Pid files, keepalived core/pidfile.c: written 0644 as "%d\n", removed on exit, and a
 // pid file naming a live process means "already running".
+import { cError } from './strerror.js';
 import { readFileSync, unlinkSync, writeFileSync, openSync, closeSync, constants as fsc } from 'node:fs';
 
 export const KEEPALIVED_PID_FILE = '/run/keepalived.pid';
@@ -18,9 +19,9 @@ export function pidfileWrite(path: string, pid: number, log: PidLog): boolean {
     writeFileSync(fd, `${pid}\n`);
     return true;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
+    const { text } = cError(e);
     log(`pidfile_write : Cannot open ${path} pidfile`);
-    log(`pidfile_write : ${path}: ${err.code ?? ''} ${err.message} - is the directory writable?`);
+    log(`pidfile_write : ${path}: ${(e as NodeJS.ErrnoException).code ?? ''} ${text} - is the directory writable?`);
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
