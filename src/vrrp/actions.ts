@@ -2,6 +2,8 @@
 import { encodeAdvert, type VrrpAdvert } from './packet.js';
 import type { TimerName } from './timers.js';
 
+export type GarpReason = 'master' | 'delayed' | 'refresh' | 'lowerPrio' | 'reload';
+
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 export interface SendAdvertAction {
@@ -19,7 +21,7 @@ export type VrrpAction =
   | { type: 'addVips'; vips: string[]; evips: string[] }
   | { type: 'removeVips'; vips: string[]; evips: string[] }
   /** One block of `count` gratuitous ARPs / unsolicited NAs per address. */
-  | { type: 'sendGarp'; addresses: string[]; count: number; reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio' }
+  | { type: 'sendGarp'; addresses: string[]; count: number; reason: GarpReason }
   | { type: 'scheduleTimer'; timer: TimerName; atMs: number }
   | { type: 'cancelTimer'; timer: TimerName }
   | { type: 'stateChange'; from: VrrpState; to: VrrpState; reason: string }

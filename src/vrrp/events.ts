@@ -1,4 +1,5 @@
 // Inputs to the sans-I/O VRRP engine. Time is not in the event: it is passed to handle() as `nowMs`.
+import type { VrrpInstanceParams } from './params.js';
 import type { TimerName } from './timers.js';
 import type { ReceivedPacket } from './validate.js';
 
@@ -14,4 +15,6 @@ export type VrrpEvent =
   /** An unweighted tracker (script, file, process, bfd) failed / recovered. */
   | { type: 'trackerFault'; name: string }
   | { type: 'trackerClear'; name: string }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** SIGHUP with this instance matched in the new config (same VRID, family, interface, unicast source). */
+  | { type: 'reload'; params: VrrpInstanceParams };

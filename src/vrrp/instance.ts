@@ -1,7 +1,7 @@
 // Sans-I/O VRRP instance: keepalived's vrrp_state_*() (vrrp.c) and timer handling (vrrp_scheduler.c),
 // RFC 3768 §6 / RFC 5798 §6. Events and the current time in, actions out; no sockets, no timers.
 import { compareIp, familyOf } from './addr.js';
-import type { SendAdvertAction, VrrpAction, VrrpState } from './actions.js';
+import type { GarpReason, SendAdvertAction, VrrpAction, VrrpState } from './actions.js';
 import type { VrrpEvent } from './events.js';
 import { VRRP_AUTH_AH, VRRP_AUTH_NONE, VRRP_AUTH_PASS, VRRP_PKT_ADVERT, VRRP_PRIO_OWNER, VRRP_PRIO_STOP } from './packet.js';
 import type { VrrpInstanceParams } from './params.js';
@@ -13,7 +13,7 @@ import { REJECT_REASONS, checkPacket, sourceOf, type ChecksumCompat, type CheckC
 const EARLY_FIRE_TOLERANCE_US = 1000;
 
 export class VrrpInstance {
-  readonly params: VrrpInstanceParams;
+  params: VrrpInstanceParams;
   readonly stats: VrrpStats = newStats();
   /** Rejected packets per reason (every rejected packet in exactly one). */
   readonly rejects: Record<RejectReason, number>;
@@ -24,7 +24,7 @@ export class VrrpInstance {
   private wantState: 'MASTER' | 'BACKUP' | 'FAULT';
   private basePriority: number;
   private effectivePriority: number;
-  private readonly adverIntUs: number;
+  private adverIntUs: number;
   private masterAdverIntUs: number;
   private msDownTimerUs = 0;
   private vipSet = false;
@@ -89,6 +89,7 @@ export class VrrpInstance {
       case 'trackerClear': this.onClear(`tracker ${ev.name}`); break;
       case 'priorityChanged': this.onPriority(ev.effective); break;
       case 'stop': this.onStop(); break;
+      case 'reload': this.onReload(ev.params); break;
     }
     return this.out;
   }
@@ -150,7 +151,7 @@ export class VrrpInstance {
   }
 
   /** keepalived vrrp_send_link_update(): only while the VIPs are set. */
-  private sendGarp(count: number, reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio'): void {
+  private sendGarp(count: number, reason: GarpReason): void {
     if (!this.vipSet || count <= 0) return;
     this.out.push({ type: 'sendGarp', addresses: [...this.params.vips, ...this.params.evips], count, reason });
   }
@@ -204,6 +205,48 @@ export class VrrpInstance {
     for (const t of [...this.timers.keys()]) this.cancel(t);
     this.setState('STOP', 'stop');
     this.notify('STOP');
+  }
+
+  /**
+   * SIGHUP for a matched instance (keepalived reload_vrrp_thread, clear_diff_vrrp, restore_vrrp_state, vrrp_init_state
+   * with reload_master): state, stats and vipset are kept; a MASTER advertises once before, drops only the removed
+   * addresses, re-adds all, GARPs all when something was added, and advertises again at once.
+   */
+  private onReload(next: VrrpInstanceParams): void {
+    if (this.stateV === 'INIT' || this.stateV === 'STOP') { this.replaceParams(next); return; }
+    if (this.stateV === 'MASTER') this.sendAdvert(this.effectivePriority);
+    this.cancel('garpDelay'); // reload cancels every pending thread
+    this.cancel('garpLowerPrio');
+    const old = this.params;
+    this.replaceParams(next);
+    if (this.vipSet) {
+      const gone = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
+      const vips = gone(old.vips, next.vips);
+      const evips = gone(old.evips, next.evips);
+      if (vips.length || evips.length) this.out.push({ type: 'removeVips', vips, evips });
+      this.setVips();
+      const added = gone(next.vips, old.vips).length + gone(next.evips, old.evips).length > 0;
+      if (added) {
+        this.sendGarp(next.garpMasterRepeat, 'reload');
+        if (next.garpMasterRefreshMs > 0) this.garpRefreshAtUs = this.nowUs + msToUs(next.garpMasterRefreshMs);
+      }
+    }
+    if (this.stateV === 'MASTER') {
+      this.schedule('advert', this.nowUs); // reload_master: sands = now
+    } else if (this.stateV === 'BACKUP') {
+      this.masterAdverIntUs = this.adverIntUs;
+      this.msDownTimerUs = this.msDown();
+      this.schedule('masterDown', this.nowUs + this.msDownTimerUs);
+    }
+  }
+
+  private replaceParams(next: VrrpInstanceParams): void {
+    this.params = next;
+    this.cachedCheckConfig = null;
+    this.basePriority = next.priority;
+    this.effectivePriority = next.priority; // the tracking layer re-sends priorityChanged
+    this.adverIntUs = csToUs(next.advertIntCs);
+    this.masterAdverIntUs = this.adverIntUs;
   }
 
   // ---- timers --------------------------------------------------------------------------------------

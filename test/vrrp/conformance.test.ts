@@ -59,7 +59,8 @@ describe('VRRP conformance', () => {
       const drv = new Driver(inst);
       const defaults = { vrid: params.vrid, version: params.version, vips: params.vips, advertIntCs: params.advertIntCs };
       for (const l of lines.slice(1)) {
-        if ('event' in l) drv.event(l.t, l.event);
+        if ('event' in l && l.event.type === 'reload') drv.event(l.t, { type: 'reload', params: vrrpParams(l.event.params) });
+        else if ('event' in l) drv.event(l.t, l.event);
         else if ('advert' in l) drv.event(l.t, { type: 'packetReceived', rx: buildRx(l.advert, defaults) });
         else if ('end' in l) drv.runUntil(l.t);
         else if ('check' in l) {
