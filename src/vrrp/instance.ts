@@ -281,6 +281,7 @@ export class VrrpInstance {
     this.rateLimited.clear();
     const from = this.stateV;
     this.stateV = 'MASTER';
+    this.wantState = 'MASTER';
     this.cancel('masterDown');
     // Advert first, so the old master drops the VIPs before our GARPs (keepalived's order).
     this.sendAdvert(this.effectivePriority);
