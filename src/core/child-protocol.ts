@@ -17,6 +17,13 @@ export type ParentToChild =
 
 export type ChildToParent =
   /** Config read and applied (start-up or reload): counts towards `Startup complete` / `Reload complete`. */
-  | { type: 'ready' };
+  | { type: 'ready' }
+  /** Sent just before a clean exit: CPU time used, for the parent's `CPU usage (self/children)` line. */
+  | { type: 'stopped'; userUs: number; systemUs: number };
 
 export const CHILD_ROLE_ENV = 'KEEPALIVED_TS_CHILD_ROLE';
+
+/** keepalived's "%ld.%6.6ld" rendering of a CPU time. */
+export function cpuSeconds(us: number): string {
+  return `${Math.floor(us / 1e6)}.${String(Math.round(us % 1e6)).padStart(6, '0')}`;
+}

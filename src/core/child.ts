@@ -14,7 +14,7 @@ import { writeDumpFile } from './dump.js';
 import { onSignal } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { constants } from 'node:os';
-import type { ChildCliOptions, ChildRole, ChildToParent, ParentToChild } from './child-protocol.js';
+import { cpuSeconds, type ChildCliOptions, type ChildRole, type ChildToParent, type ParentToChild } from './child-protocol.js';
 
 /** keepalived's exit codes (lib/scheduler.h); 1, 2 and 4 make the parent stop instead of respawning. */
 export const KEEPALIVED_EXIT = {
@@ -124,6 +124,15 @@ export async function runChild(main: ChildMain): Promise<never> {
       } catch (e) {
         logger.err(`stop failed: ${(e as Error).message}`);
       }
+      // keepalived log_stopping() (lib/utils.c)
+      const usage = process.resourceUsage();
+      if (options.logDetail) logger.info(`Stopped - used ${cpuSeconds(usage.userCPUTime)} user time, ${cpuSeconds(usage.systemCPUTime)} system time`);
+      else logger.info('Stopped');
+      await new Promise<void>((resolve) => {
+        if (!process.connected || !process.send) return resolve();
+        const t = setTimeout(resolve, 500);
+        process.send({ type: 'stopped', userUs: usage.userCPUTime, systemUs: usage.systemCPUTime } satisfies ChildToParent, () => { clearTimeout(t); resolve(); });
+      });
       await logger.close();
       process.exit(KEEPALIVED_EXIT.OK);
     });

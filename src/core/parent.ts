@@ -11,7 +11,7 @@ import { CHECKERS_PID_FILE, KEEPALIVED_PID_FILE, VRRP_PID_FILE, pidfileRemove, p
 import { onSignal } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { Supervisor } from './supervisor.js';
-import type { ChildCliOptions, ChildRole, ParentToChild } from './child-protocol.js';
+import { cpuSeconds, type ChildCliOptions, type ChildRole, type ParentToChild } from './child-protocol.js';
 import { VERSION_STRING } from './version.js';
 
 export const CHILD_WAIT_TIME_SEC = 5;
@@ -222,5 +222,10 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   for (const h of handles) h.close();
   clearInterval(keepAlive);
   pidfileRemove(pidFiles.main);
+  if (o.logDetail) {
+    const self = process.resourceUsage();
+    const kids = supervisor.childCpu;
+    logger.info(`CPU usage (self/children) user: ${cpuSeconds(self.userCPUTime)}/${cpuSeconds(kids.userUs)} system: ${cpuSeconds(self.systemCPUTime)}/${cpuSeconds(kids.systemUs)}`);
+  }
   return stopped(code);
 }

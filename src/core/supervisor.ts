@@ -67,6 +67,8 @@ export class Supervisor {
   private readonly slots = new Map<ChildRole, Slot>();
   private stopping = false;
   private readonly now: () => number;
+  /** CPU time reported by children that stopped cleanly (node has no RUSAGE_CHILDREN). */
+  readonly childCpu = { userUs: 0, systemUs: 0 };
 
   constructor(private readonly opts: SupervisorOptions) {
     this.now = opts.now ?? Date.now;
@@ -110,7 +112,10 @@ export class Supervisor {
     proc.on('error', (e) => logger.err(`${CHILD_IDENT[role]} (pid ${pid}): ${e.message}`));
     proc.on('message', (m: ChildToParent) => {
       if (m?.type === 'ready') this.opts.onReady(role);
-      else logger.err(`${CHILD_IDENT[role]} (pid ${pid}) sent an unknown message: ${JSON.stringify(m)?.slice(0, 200)}`);
+      else if (m?.type === 'stopped') {
+        this.childCpu.userUs += m.userUs;
+        this.childCpu.systemUs += m.systemUs;
+      } else logger.err(`${CHILD_IDENT[role]} (pid ${pid}) sent an unknown message: ${JSON.stringify(m)?.slice(0, 200)}`);
     });
     slot.exited = new Promise((resolve) => {
       proc.once('exit', (code, signal) => {

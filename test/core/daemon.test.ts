@@ -41,6 +41,8 @@ describe('start-up and SIGTERM', () => {
     const stopped = await d.waitFor(/: Stopped Keepalived-ts v/);
     expect(vrrpStop.index).toBeGreaterThan(stopping.index);
     expect(stopped.index).toBeGreaterThan(vrrpStop.index);
+    // each child's log_stopping() line, before the parent's last line
+    expect(d.lines.slice(stopping.index, stopped.index).filter((l) => l.endsWith(': Stopped'))).toHaveLength(2);
     expect(await d.exited).toEqual({ code: 0, signal: null });
     expect(isAlive(vrrpPid) || isAlive(chkPid)).toBe(false);
     for (const f of Object.values(d.pidFiles)) expect(existsSync(f)).toBe(false);
@@ -247,6 +249,11 @@ describe('SIGHUP reload', () => {
     expect(pidIn(d.pidFiles.vrrp)).toBe(vrrpPid);
     d.proc.kill('SIGTERM');
     expect((await d.exited).code).toBe(0);
+    // -D: CPU accounting as keepalived prints it, children's time reported to the parent
+    expect(d.lines.filter((l) => /: Stopped - used \d+\.\d{6} user time, \d+\.\d{6} system time$/.test(l))).toHaveLength(2);
+    const cpu = d.lines.find((l) => l.includes('CPU usage (self/children)'));
+    expect(cpu).toMatch(/user: \d+\.\d{6}\/(\d+)\.(\d{6}) system: \d+\.\d{6}\/\d+\.\d{6}$/);
+    expect(cpu).not.toMatch(/\/0\.000000 system/);
   });
 
   it('a config that fails to load keeps the daemon and its children running', async () => {
