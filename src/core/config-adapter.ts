@@ -2,7 +2,8 @@
 // ConfigLoader contract: which children to run, what to log, whether to go on.
 import { loadConfig } from '../config/load.js';
 import { keepalivedPrefix } from '../config/diagnostics.js';
-import type { KeepalivedConfig } from '../config/ast.js';
+import type { KeepalivedConfig, Script } from '../config/ast.js';
+import type { StartStopScript } from './start-stop-script.js';
 import type { LoadedConfig, LoadFlags } from './config-loader.js';
 
 /** keepalived have_vrrp_config: instances, or static addresses/routes/rules (vrrp_parser.c). */
@@ -18,6 +19,31 @@ function globalDump(c: KeepalivedConfig): string {
     lines.push(` ${key} = ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function scripts(c: KeepalivedConfig): Pick<LoadedConfig, 'startupScript' | 'shutdownScript'> {
+  const g = c.global;
+  const conv = (s: Script, timeoutSec: number): StartStopScript => ({
+    argv: s.argv, timeoutSec, ...(s.user !== undefined ? { user: s.user } : {}), ...(s.group !== undefined ? { group: s.group } : {}),
+  });
+  return {
+    ...(g.startupScript ? { startupScript: conv(g.startupScript, g.startupScriptTimeoutS) } : {}),
+    ...(g.shutdownScript ? { shutdownScript: conv(g.shutdownScript, g.shutdownScriptTimeoutS) } : {}),
+  };
+}
+
+/** What keepalived's reload_config() refuses to change (core/main.c). */
+function fixedAtReload(c: KeepalivedConfig): Record<string, string> {
+  const word = (k: string): string => (c.global.other[k] ? c.global.other[k]!.join(' ') || 'set' : '');
+  return {
+    'network namespace': c.root.netNamespace ?? '',
+    'IPVS network namespace': c.root.netNamespaceIpvs ?? '',
+    'instance name': c.root.instance ?? '',
+    'nftables table name': word('nftables'),
+    'IPVS nftables table name': word('nftables_ipvs'),
+    config_directory: word('tmp_config_directory'),
+    disable_local_igmp: word('disable_local_igmp'),
+  };
 }
 
 export async function loadDaemonConfig(file: string, configId: string, opts: LoadFlags = {}): Promise<LoadedConfig> {
@@ -39,5 +65,7 @@ export async function loadDaemonConfig(file: string, configId: string, opts: Loa
     childWaitTimeSec: r.config.root.childWaitTimeS,
     ...(exitCode !== undefined ? { exitCode } : {}),
     parentDump: globalDump(r.config),
+    ...scripts(r.config),
+    fixedAtReload: fixedAtReload(r.config),
   };
 }

@@ -3,6 +3,7 @@
 // it sends them `config` over IPC (keepalived children read the parent's memfd copy).
 import { pathToFileURL } from 'node:url';
 import { hostname } from 'node:os';
+import type { StartStopScript } from './start-stop-script.js';
 
 export interface LoadedConfig {
   /** false: the config can't be used (start-up aborts; a reload keeps the running config). */
@@ -21,6 +22,14 @@ export interface LoadedConfig {
   exitCode?: number;
   /** Text for keepalived_parent.data on SIGUSR1 (global data dump). */
   parentDump?: string;
+  /** global_defs startup_script / shutdown_script with their timeouts. */
+  startupScript?: StartStopScript;
+  shutdownScript?: StartStopScript;
+  /**
+   * Settings a reload may not change, keyed by keepalived's wording in
+   * `Cannot change %s at a reload - please restart keepalived` (e.g. "network namespace").
+   */
+  fixedAtReload?: Record<string, string>;
 }
 
 export interface LoadFlags {

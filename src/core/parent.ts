@@ -11,6 +11,7 @@ import { CHECKERS_PID_FILE, KEEPALIVED_PID_FILE, VRRP_PID_FILE, pidfileRemove, p
 import { onSignal } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { Supervisor } from './supervisor.js';
+import { runStartStopScript } from './start-stop-script.js';
 import { cpuSeconds, type ChildCliOptions, type ChildRole, type ParentToChild } from './child-protocol.js';
 import { VERSION_STRING } from './version.js';
 
@@ -164,7 +165,10 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     }
     if (exitCode !== undefined) return;
     for (const d of next.diagnostics) logger.info(d);
-    if (!next.ok) {
+    const unsupported = Object.entries(current.fixedAtReload ?? {})
+      .filter(([k, v]) => (next.fixedAtReload?.[k] ?? '') !== v).map(([k]) => k);
+    for (const k of unsupported) logger.info(`Cannot change ${k} at a reload - please restart keepalived`);
+    if (!next.ok || unsupported.length) {
       // keepalived 2.2.7 would let the children die on a broken config (PR #1660); we keep it running.
       logger.err(`Reload of ${configFile} failed - keeping the running configuration`);
       reloadState = 'idle';
@@ -212,13 +216,16 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   // Signal handlers don't hold the event loop; this does until we stop.
   const keepAlive = setInterval(() => undefined, 1 << 30);
 
-  pendingReady = startWanted();
-  if (pendingReady === 0) logger.info('Warning - keepalived has no configuration to run');
+  if (current.startupScript) await runStartStopScript('startup', current.startupScript, logger);
+  if (exitCode !== undefined) pendingReady = 0;
+  else pendingReady = startWanted();
+  if (pendingReady === 0 && exitCode === undefined) logger.info('Warning - keepalived has no configuration to run');
   deps.onStarted?.();
 
   const code = await finished;
   logger.info('Stopping');
   await supervisor.stopAll((current.childWaitTimeSec ?? CHILD_WAIT_TIME_SEC) * 1000);
+  if (current.shutdownScript) await runStartStopScript('shutdown', current.shutdownScript, logger);
   for (const h of handles) h.close();
   clearInterval(keepAlive);
   pidfileRemove(pidFiles.main);

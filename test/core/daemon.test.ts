@@ -274,6 +274,52 @@ describe('SIGHUP reload', () => {
   });
 });
 
+describe('startup_script, shutdown_script, settings fixed at reload', () => {
+  it('runs the startup script before the children and the shutdown script after them, killing it on timeout', async () => {
+    const marker = join(tmpdir(), `kats-script-${process.pid}-${Date.now()}`);
+    try {
+      d = startDaemon({
+        config: {
+          vrrp: true,
+          startupScript: { argv: ['/bin/sh', '-c', `echo $$ > ${marker}; exit 3`], timeoutSec: 5 },
+          shutdownScript: { argv: ['/bin/sh', '-c', `echo $$ > ${marker}.sd; exec sleep 30`], timeoutSec: 1 },
+        },
+      });
+      const failed = await d.waitFor(/: startup script script failed, status 3$/);
+      const child = await d.waitFor(/Starting VRRP child process/);
+      expect(child.index).toBeGreaterThan(failed.index);
+      expect(existsSync(marker)).toBe(true);
+      await d.waitFor(/Startup complete/);
+      d.proc.kill('SIGTERM');
+      const childStopped = await d.waitFor(/test child vrrp stopping/);
+      const timedOut = await d.waitFor(/: shutdown script timed out$/);
+      expect(timedOut.index).toBeGreaterThan(childStopped.index);
+      await d.waitFor(/Stopped Keepalived-ts/);
+      expect((await d.exited).code).toBe(0);
+      const scriptPid = Number(readFileSync(`${marker}.sd`, 'utf8'));
+      expect(isAlive(scriptPid)).toBe(false);
+    } finally {
+      rmSync(marker, { force: true });
+      rmSync(`${marker}.sd`, { force: true });
+    }
+  });
+
+  it('refuses a reload that changes the network namespace, keeping the running config', async () => {
+    d = startDaemon({ config: { vrrp: true, tag: 'a', fixedAtReload: { 'network namespace': 'blue' } } });
+    await d.waitFor(/Startup complete/);
+    d.writeConfig({ vrrp: true, tag: 'b', fixedAtReload: { 'network namespace': 'green' } });
+    d.proc.kill('SIGHUP');
+    await d.waitFor(/: Cannot change network namespace at a reload - please restart keepalived$/);
+    await d.waitFor(/keeping the running configuration/);
+    d.writeConfig({ vrrp: true, tag: 'c', fixedAtReload: { 'network namespace': 'blue' } });
+    d.proc.kill('SIGHUP');
+    await d.waitFor(/test child vrrp reloaded tag=c/);
+    expect(d.lines.some((l) => l.includes('reloaded tag=b'))).toBe(false);
+    d.proc.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  });
+});
+
 describe('dump signals', () => {
   it('SIGUSR1 dumps every process; STATS, STATS_CLEAR and JSON go to VRRP only; files are complete', async () => {
     d = startDaemon({ config: { vrrp: true, checker: true, tag: 'z' } });
