@@ -2,13 +2,14 @@
 // our encoder's adverts (v2, PASS auth) hold it in BACKUP, our priority-0 advert makes it take over after
 // Skew_Time, and every advert it sends passes our validator. Needs root; fails loudly without it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIpv4Packet, decodeIpv4Packet, encodeAdvert } from '../../src/vrrp/packet.js';
 import { checkPacket } from '../../src/vrrp/validate.js';
 import { newStats } from '../../src/vrrp/stats.js';
+import { masterDownUs } from '../../src/vrrp/timers.js';
 import { readPcapRecords } from './pcap.js';
 
 const NS_KA = 'vrrpcoreIA';
@@ -30,11 +31,11 @@ function exited(p: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-function ourAdvert(priority: number): string {
+function ourAdvert(priority: number, version: 2 | 3 = 2, advertIntCs = 100): string {
   const payload = encodeAdvert({
-    version: 2, type: 1, vrid: 61, priority, family: 4, addresses: ['10.98.0.100'], advertIntCs: 100,
-    authType: 1, authData: Buffer.from('pw'),
-  });
+    version, type: 1, vrid: 61, priority, family: 4, addresses: ['10.98.0.100'], advertIntCs,
+    authType: version === 2 ? 1 : 0, authData: Buffer.from(version === 2 ? 'pw' : ''),
+  }, { srcIp: OUR_IP, dstIp: '224.0.0.18' });
   return buildIpv4Packet(payload, OUR_IP, '224.0.0.18').toString('hex');
 }
 
@@ -80,8 +81,52 @@ describe('interop with keepalived 2.2.7', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Run keepalived with `conf` in NS_KA while the sender plays `plan` from NS_US; returns its log and the capture. */
+  async function scenario(name: string, conf: string, plan: { atMs: number; hex: string }[], afterMs: number) {
+    const d = join(dir, name);
+    mkdirSync(d);
+    writeFileSync(join(d, 'ka.conf'), conf);
+    writeFileSync(join(d, 'sender.mjs'), SENDER);
+    const spawnIn = (ns: string, args: string[], out: string) => {
+      const p = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      p.stdout!.on('data', (c: Buffer) => chunks.push(c));
+      p.stderr!.on('data', (c: Buffer) => chunks.push(c));
+      p.on('exit', () => writeFileSync(join(d, out), Buffer.concat(chunks)));
+      procs.push(p);
+      return p;
+    };
+    const pcap = join(d, 'cap.pcap');
+    const tcpdump = spawnIn(NS_US, ['tcpdump', '-i', 'vrrpcoreib', '-U', '-w', pcap, 'ip proto 112'], 'tcpdump.log');
+    await sleep(800);
+    const ka = spawnIn(NS_KA, ['/usr/sbin/keepalived', '-n', '-l', '-D', '-f', join(d, 'ka.conf'),
+      '-p', join(d, 'ka.pid'), '-r', join(d, 'vrrp.pid'), '-c', join(d, 'chk.pid'), '-b', join(d, 'bfd.pid')], 'ka.log');
+    await sleep(300);
+    const sender = spawnIn(NS_US, [process.execPath, join(d, 'sender.mjs'), JSON.stringify(plan)], 'sender.log');
+    await exited(sender, 15_000);
+    await sleep(50);
+    expect(sender.exitCode, readFileSync(join(d, 'sender.log'), 'utf8')).toBe(0);
+    await sleep(afterMs);
+    ka.kill('SIGTERM');
+    await exited(ka, 5000);
+    await sleep(300);
+    tcpdump.kill('SIGTERM');
+    await exited(tcpdump, 3000);
+    await sleep(50);
+    const records = readPcapRecords(readFileSync(pcap)).map((r) => {
+      const ip = decodeIpv4Packet(r.frame.subarray(14));
+      if (!ip.ok) throw new Error(ip.detail);
+      return { tsMs: r.tsMs, ip: ip.value, raw: r.frame.subarray(14) };
+    });
+    return {
+      log: readFileSync(join(d, 'ka.log'), 'utf8'),
+      ours: records.filter((r) => r.ip.srcIp === OUR_IP),
+      theirs: records.filter((r) => r.ip.srcIp === KA_IP),
+    };
+  }
+
   it('keepalived obeys our adverts and its adverts pass our validator', async () => {
-    writeFileSync(join(dir, 'ka.conf'), `vrrp_instance VI_1 {
+    const conf = `vrrp_instance VI_1 {
   state BACKUP
   interface vrrpcoreia
   virtual_router_id 61
@@ -95,48 +140,15 @@ describe('interop with keepalived 2.2.7', () => {
     10.98.0.100/24
   }
 }
-`);
-    writeFileSync(join(dir, 'sender.mjs'), SENDER);
-    const spawnIn = (ns: string, args: string[], out: string) => {
-      const p = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const chunks: Buffer[] = [];
-      p.stdout!.on('data', (c: Buffer) => chunks.push(c));
-      p.stderr!.on('data', (c: Buffer) => chunks.push(c));
-      p.on('exit', () => writeFileSync(join(dir, out), Buffer.concat(chunks)));
-      procs.push(p);
-      return p;
-    };
-    const pcap = join(dir, 'cap.pcap');
-    const tcpdump = spawnIn(NS_US, ['tcpdump', '-i', 'vrrpcoreib', '-U', '-w', pcap, 'ip proto 112'], 'tcpdump.log');
-    await sleep(800);
-    const ka = spawnIn(NS_KA, ['/usr/sbin/keepalived', '-n', '-l', '-D', '-f', join(dir, 'ka.conf'),
-      '-p', join(dir, 'ka.pid'), '-r', join(dir, 'vrrp.pid'), '-c', join(dir, 'chk.pid'), '-b', join(dir, 'bfd.pid')], 'ka.log');
-    await sleep(300);
+`;
     // Priority 200 every second for 5 s (its Master_Down_Interval is 3.61 s), then priority 0.
     const plan = [0, 1000, 2000, 3000, 4000, 5000].map((atMs) => ({ atMs, hex: ourAdvert(200) }));
     plan.push({ atMs: 5500, hex: ourAdvert(0) });
-    const sender = spawnIn(NS_US, [process.execPath, join(dir, 'sender.mjs'), JSON.stringify(plan)], 'sender.log');
-    await exited(sender, 15_000);
-    expect(sender.exitCode, readFileSync(join(dir, 'sender.log'), 'utf8')).toBe(0);
-    await sleep(2500);
-    ka.kill('SIGTERM');
-    await exited(ka, 5000);
-    await sleep(300);
-    tcpdump.kill('SIGTERM');
-    await exited(tcpdump, 3000);
-
-    const log = readFileSync(join(dir, 'ka.log'), 'utf8');
+    const { log, ours, theirs } = await scenario('v2', conf, plan, 2500);
     expect(log).toContain('(VI_1) Entering BACKUP STATE (init)');
     expect(log).not.toMatch(/invalid passwd|checksum|auth type|interval mismatch|too (short|long)/);
     expect(log.match(/\(VI_1\) Entering MASTER STATE/g)?.length, log).toBe(1);
 
-    const records = readPcapRecords(readFileSync(pcap)).map((r) => {
-      const ip = decodeIpv4Packet(r.frame.subarray(14));
-      if (!ip.ok) throw new Error(ip.detail);
-      return { tsMs: r.tsMs, ip: ip.value, raw: r.frame.subarray(14) };
-    });
-    const ours = records.filter((r) => r.ip.srcIp === OUR_IP);
-    const theirs = records.filter((r) => r.ip.srcIp === KA_IP);
     expect(ours.length).toBe(7);
     const zeroAt = ours[6]!.tsMs;
     // Held in BACKUP: nothing from keepalived before our priority 0.
@@ -161,4 +173,33 @@ describe('interop with keepalived 2.2.7', () => {
     expect(prios.at(-1)).toBe(0); // SIGTERM: "(VI_1) sent 0 priority"
     expect(prios.slice(0, -1).every((p) => p === 100)).toBe(true);
   }, 40_000);
+
+  it('VRRPv3: keepalived learns our 2 s interval; its takeover time equals our masterDownUs()', async () => {
+    const conf = `vrrp_instance VI_1 {
+  state BACKUP
+  interface vrrpcoreia
+  virtual_router_id 61
+  version 3
+  priority 100
+  advert_int 0.5
+  virtual_ipaddress {
+    10.98.0.100/24
+  }
+}
+`;
+    // Its own Master_Down is 1.8 s, so three adverts 400 ms apart keep it (or put it back) in BACKUP;
+    // after the last one it must wait 3 x 2 s + Skew(100, 2 s).
+    const plan = [0, 400, 800].map((atMs) => ({ atMs, hex: ourAdvert(200, 3, 200) }));
+    const expectedMs = masterDownUs(3, 100, 2_000_000, 3) / 1000; // 6000 + 156*200*625/16 us = 7218.75 ms
+    const { log, ours, theirs } = await scenario('v3', conf, plan, expectedMs + 800);
+    expect(log).not.toMatch(/checksum|wrong VRRP version|too (short|long)/);
+    expect(ours.length).toBe(3);
+    const last = ours[2]!.tsMs;
+    const takeover = theirs.find((r) => r.tsMs > last + 100);
+    if (!takeover) throw new Error(`keepalived never took over; its log:\n${log}`);
+    const waitedMs = takeover.tsMs - last;
+    console.log(`keepalived v3 took over ${waitedMs.toFixed(1)} ms after our last advert (engine formula: ${expectedMs} ms)`);
+    expect(Math.abs(waitedMs - expectedMs)).toBeLessThan(150);
+  }, 40_000);
 });
+
