@@ -31,6 +31,13 @@ function exited(p: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+/** keepalived.conf for the BACKUP instance under test (VRID 61, priority 100, one VIP). */
+function kaConf(extra: string[]): string {
+  const body = ['state BACKUP', 'interface vrrpcoreia', 'virtual_router_id 61', 'priority 100', ...extra,
+    'virtual_ipaddress {', '  10.98.0.100/24', '}'];
+  return `vrrp_instance VI_1 {\n${body.map((l) => `  ${l}\n`).join('')}}\n`;
+}
+
 function ourAdvert(priority: number, version: 2 | 3 = 2, advertIntCs = 100): string {
   const payload = encodeAdvert({
     version, type: 1, vrid: 61, priority, family: 4, addresses: ['10.98.0.100'], advertIntCs,
@@ -126,21 +133,7 @@ describe('interop with keepalived 2.2.7', () => {
   }
 
   it('keepalived obeys our adverts and its adverts pass our validator', async () => {
-    const conf = `vrrp_instance VI_1 {
-  state BACKUP
-  interface vrrpcoreia
-  virtual_router_id 61
-  priority 100
-  advert_int 1
-  authentication {
-    auth_type PASS
-    auth_pass pw
-  }
-  virtual_ipaddress {
-    10.98.0.100/24
-  }
-}
-`;
+    const conf = kaConf(['advert_int 1', 'authentication {', '  auth_type PASS', '  auth_pass pw', '}']);
     // Priority 200 every second for 5 s (its Master_Down_Interval is 3.61 s), then priority 0.
     const plan = [0, 1000, 2000, 3000, 4000, 5000].map((atMs) => ({ atMs, hex: ourAdvert(200) }));
     plan.push({ atMs: 5500, hex: ourAdvert(0) });
@@ -175,18 +168,7 @@ describe('interop with keepalived 2.2.7', () => {
   }, 40_000);
 
   it('VRRPv3: keepalived learns our 2 s interval; its takeover time equals our masterDownUs()', async () => {
-    const conf = `vrrp_instance VI_1 {
-  state BACKUP
-  interface vrrpcoreia
-  virtual_router_id 61
-  version 3
-  priority 100
-  advert_int 0.5
-  virtual_ipaddress {
-    10.98.0.100/24
-  }
-}
-`;
+    const conf = kaConf(['version 3', 'advert_int 0.5']);
     // Its own Master_Down is 1.8 s, so three adverts 400 ms apart keep it (or put it back) in BACKUP;
     // after the last one it must wait 3 x 2 s + Skew(100, 2 s).
     const plan = [0, 400, 800].map((atMs) => ({ atMs, hex: ourAdvert(200, 3, 200) }));
