@@ -234,7 +234,6 @@ export class VrrpInstance {
     if (this.stateV === 'MASTER') {
       this.schedule('advert', this.nowUs); // reload_master: sands = now
     } else if (this.stateV === 'BACKUP') {
-      this.masterAdverIntUs = this.adverIntUs;
       this.msDownTimerUs = this.msDown();
       this.schedule('masterDown', this.nowUs + this.msDownTimerUs);
     }
