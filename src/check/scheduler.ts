@@ -1,0 +1,226 @@
+// Sans-I/O health-check scheduler: events and the current time in, actions out.
+// Timing and state follow keepalived check/check_api.c (register_checkers_thread), check_data.c
+// (alpha, initial retry_it) and ipwrapper.c (update_svr_checker_state); see pool.ts and epilog.ts.
+import { type CheckerState, type EpilogCtx, type EpilogOutcome, httpResult, miscResult, tcpEpilog, upRetryResult } from './epilog.js';
+import { formatPair, formatRs, formatVs } from './format.js';
+import { IPVS_WEIGHT_LIMIT, type RsState, VsPool } from './pool.js';
+import type { CheckAction, CheckEvent, CheckerSpec, FileCheckSpec, ProbeResult, VirtualServerSpec } from './types.js';
+
+/** BOOTSTRAP_DELAY (lib/scheduler.h): checkers start 1 s after start-up, plus their warmup share. */
+export const BOOTSTRAP_DELAY_MS = 1000;
+
+export interface SchedulerOptions {
+  /** Uniform in [0, 1): keepalived's random()/RAND_MAX for the warmup spread. */
+  random: () => number;
+  /** global_defs no_checker_emails. */
+  noCheckerEmails?: boolean;
+}
+
+interface Entry {
+  c: CheckerState;
+  pool: VsPool;
+  rs: RsState;
+  running: boolean;
+}
+
+export function checkerId(vs: number, rs: number, checker: number): string {
+  return `${vs}/${rs}/${checker}`;
+}
+
+export class CheckScheduler {
+  private readonly pools: VsPool[] = [];
+  private readonly entries = new Map<string, Entry>();
+  private out: CheckAction[] = [];
+  private stopped = false;
+  private started = false;
+
+  constructor(readonly virtualServers: VirtualServerSpec[], private readonly opts: SchedulerOptions) {
+    virtualServers.forEach((vs, vi) => {
+      const pool = new VsPool(vs, this.out);
+      this.pools.push(pool);
+      vs.realServers.forEach((rsSpec, ri) => {
+        const rs = pool.rs[ri]!;
+        rsSpec.checkers.forEach((spec, ci) => {
+          const id = checkerId(vi, ri, ci);
+          const c: CheckerState = {
+            id, spec, isUp: true, hasRun: false,
+            // check_data.c: "For non alpha mode, one failure is enough initially."
+            retryIt: spec.retry, curWeight: 0, lastExitCode: 0,
+            urlIt: spec.type === 'HTTP_GET' || spec.type === 'SSL_GET' ? 0 : null, failedUrl: null, lastRanMs: 0,
+          };
+          if (spec.alpha) {
+            c.isUp = false;
+            rs.numFailedCheckers++;
+          }
+          this.entries.set(id, { c, pool, rs, running: false });
+        });
+      });
+    });
+  }
+
+  private flush(): CheckAction[] {
+    const a = this.out.splice(0, this.out.length);
+    return a;
+  }
+
+  /** init_services() then register_checkers_thread(). */
+  start(_nowMs: number): CheckAction[] {
+    if (this.started) return [];
+    this.started = true;
+    for (const p of this.pools) {
+      this.out.push({ type: 'addVirtualServer', vs: p.spec });
+      p.init();
+    }
+    for (const e of this.entries.values()) {
+      this.out.push({ type: 'log', text: `Activating healthchecker for service ${formatRs(e.rs.spec, e.pool.spec)} for VS ${formatVs(e.pool.spec)}` });
+      const warmup = e.c.spec.warmupMs ? e.c.spec.warmupMs * this.opts.random() : 0;
+      this.out.push({ type: 'scheduleTimer', timerId: e.c.id, delayMs: BOOTSTRAP_DELAY_MS + warmup });
+    }
+    return this.flush();
+  }
+
+  handle(ev: CheckEvent, nowMs: number): CheckAction[] {
+    if (ev.type === 'stop') return this.stop();
+    if (this.stopped) return [];
+    if (ev.type === 'timer') this.onTimer(ev.timerId, nowMs);
+    else this.onResult(ev.checkerId, ev.result, nowMs);
+    return this.flush();
+  }
+
+  /** clear_services(): remove what we installed; omega runs the down notifies. */
+  stop(): CheckAction[] {
+    if (this.stopped) return [];
+    this.stopped = true;
+    for (const p of this.pools) p.shutdown();
+    return this.flush();
+  }
+
+  private onTimer(id: string, nowMs: number): void {
+    const e = this.entries.get(id);
+    if (!e || e.running) return;
+    e.running = true;
+    e.c.lastRanMs = nowMs;
+    const action: CheckAction = { type: 'runProbe', checkerId: id, spec: e.c.spec };
+    if (e.c.urlIt !== null) action.urlIndex = e.c.urlIt;
+    this.out.push(action);
+  }
+
+  private onResult(id: string, result: ProbeResult, nowMs: number): void {
+    const e = this.entries.get(id);
+    if (!e || !e.running) {
+      this.out.push({ type: 'log', text: `Ignoring result for checker ${id} that is not running` });
+      return;
+    }
+    e.running = false;
+    const outcome = this.epilog(e, result, nowMs);
+    this.out.push({ type: 'scheduleTimer', timerId: id, delayMs: outcome.delayMs });
+  }
+
+  private ctx(e: Entry, nowMs: number): EpilogCtx {
+    const vs = e.pool.spec;
+    return {
+      fmt: formatRs(e.rs.spec, vs),
+      fmtVs: formatVs(vs),
+      nowMs,
+      rsBaseWeight: e.rs.spec.weight,
+      log: (text) => this.out.push({ type: 'log', text }),
+      update: (up, body) => {
+        const wasUp = e.c.isUp;
+        const rsWasAlive = e.rs.alive;
+        this.updateSvrCheckerState(e, up);
+        const changed = up ? !wasUp : wasUp;
+        if (e.rs.spec.smtpAlert && changed && (rsWasAlive !== e.rs.alive || !this.opts.noCheckerEmails)) {
+          this.out.push({ type: 'smtpAlert', subject: `Realserver ${formatRs(e.rs.spec, vs)} of virtual server ${formatVs(vs)} - ${e.rs.alive ? 'UP' : 'DOWN'}`, body });
+        }
+      },
+      addRsWeight: (delta) => {
+        if (delta) e.pool.updateSvrWeight(e.rs, e.rs.effectiveWeight + delta);
+      },
+      adjustRsWeightSilently: (delta) => {
+        e.rs.effectiveWeight += delta;
+      },
+    };
+  }
+
+  private epilog(e: Entry, r: ProbeResult, nowMs: number): EpilogOutcome {
+    const ctx = this.ctx(e, nowMs);
+    const spec: CheckerSpec = e.c.spec;
+    switch (spec.type) {
+      case 'TCP_CHECK':
+      case 'UDP_CHECK':
+      case 'PING_CHECK':
+        return tcpEpilog(e.c, r, ctx);
+      case 'HTTP_GET':
+      case 'SSL_GET':
+        return httpResult(e.c, r, ctx);
+      case 'MISC_CHECK':
+        return miscResult(e.c, r, ctx);
+      case 'DNS_CHECK':
+        return upRetryResult(e.c, r, ctx, { prefix: `DNS_CHECK (${ctx.fmt}) `, smtp: 'DNS_CHECK: ' });
+      case 'SMTP_CHECK':
+        return upRetryResult(e.c, r, ctx, {
+          prefix: 'SMTP_CHECK ',
+          success: `Remote SMTP server ${formatPair(spec.conn.connectIp, spec.conn.connectPort)} succeed on service.`,
+          smtp: 'CHECK ',
+        });
+      case 'FILE_CHECK':
+        return this.fileResult(e, spec, r, ctx);
+      case 'BFD_CHECK':
+        return upRetryResult(e.c, r, ctx, { prefix: `BFD_CHECK (${ctx.fmt}) `, smtp: 'BFD CHECK ' });
+    }
+  }
+
+  /** track_file semantics (check_file.c / track_file.c): weight × value, fault at ≤ -IPVS weight limit; weight 0 = down on non-zero. */
+  private fileResult(e: Entry, spec: FileCheckSpec, r: ProbeResult, ctx: EpilogCtx): EpilogOutcome {
+    const value = r.ok ? (r.weight ?? 0) : null;
+    let up: boolean;
+    if (value === null) up = false;
+    else if (spec.weight) {
+      const contrib = value * spec.weight * (spec.reverse ? -1 : 1);
+      up = contrib > -IPVS_WEIGHT_LIMIT;
+      if (up && contrib !== e.c.curWeight) {
+        const old = e.c.curWeight;
+        e.c.curWeight = contrib;
+        ctx.addRsWeight(contrib - old);
+      }
+    } else up = value === 0;
+    if (!r.ok && (e.c.isUp || !e.c.hasRun)) ctx.log(`FILE_CHECK (${ctx.fmt}) ${r.reason}`);
+    if (up !== e.c.isUp || !e.c.hasRun) ctx.update(up, `=> FILE CHECK ${up ? 'succeed' : 'failed'} on service <=`);
+    e.c.hasRun = true;
+    return { delayMs: spec.delayLoopMs };
+  }
+
+  /** update_svr_checker_state() + set_checker_state(). */
+  private updateSvrCheckerState(e: Entry, alive: boolean): void {
+    const { c, rs, pool } = e;
+    if (c.isUp === alive) {
+      if (!c.hasRun) {
+        if (c.spec.alpha || !alive) pool.doRsNotifies(rs);
+        c.hasRun = true;
+      }
+      return;
+    }
+    c.hasRun = true;
+    if (alive) {
+      if (rs.numFailedCheckers <= 1) pool.performSvrState(rs, true);
+    } else if (rs.numFailedCheckers === 0) pool.performSvrState(rs, false);
+    c.isUp = alive;
+    if (!alive) rs.numFailedCheckers++;
+    else if (rs.numFailedCheckers) rs.numFailedCheckers--;
+  }
+
+  /** Read-only view for tests and dumps. */
+  snapshot(): Array<{ vs: string; quorumUp: boolean; rs: Array<{ rs: string; alive: boolean; set: boolean; weight: number; checkersUp: boolean[] }> }> {
+    return this.pools.map((p, vi) => ({
+      vs: formatVs(p.spec),
+      quorumUp: p.quorumStateUp,
+      rs: p.rs.map((r, ri) => ({
+        rs: formatRs(r.spec, p.spec),
+        alive: r.alive,
+        set: r.set,
+        weight: r.effectiveWeight,
+        checkersUp: r.spec.checkers.map((_, ci) => this.entries.get(checkerId(vi, ri, ci))!.c.isUp),
+      })),
+    }));
+  }
+}

@@ -1,0 +1,228 @@
+// Sans-I/O scheduler against a fake clock: exact times of down/up transitions, log texts, IPVS actions.
+import { describe, expect, it } from 'vitest';
+import { BOOTSTRAP_DELAY_MS, CheckScheduler, checkerId } from '../../src/check/scheduler.js';
+import type { CheckerSpec, ProbeResult } from '../../src/check/types.js';
+import { SimLoop } from './sim.js';
+import { rs, tcpCheck, timing, vs } from './specs.js';
+
+const OK: ProbeResult = { ok: true };
+const FAIL: ProbeResult = { ok: false, reason: 'failed' };
+const RS = '[10.0.0.2]:tcp:80';
+const VS = '[10.0.0.1]:tcp:80';
+
+/** A server that is up except inside the given [from, to) windows. */
+function downDuring(windows: Array<[number, number]>) {
+  return (_s: CheckerSpec, _u: number | undefined, now: number) => ({ result: windows.some(([a, b]) => now >= a && now < b) ? FAIL : OK });
+}
+
+const zero = () => 0;
+
+describe('TCP_CHECK timing', () => {
+  const delayLoop = 10_000;
+  const dbr = 3_000;
+  const retry = 2;
+  const make = (o = {}) => vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80, { delayLoopMs: delayLoop, delayBeforeRetryMs: dbr, retry, ...o })])]);
+
+  it('first run at BOOTSTRAP_DELAY + random × warmup', () => {
+    const sched = new CheckScheduler([make({ warmupMs: 8_000 })], { random: () => 0.25 });
+    const sim = new SimLoop(sched, downDuring([]));
+    sim.start();
+    sim.run(30_000);
+    const first = BOOTSTRAP_DELAY_MS + 0.25 * 8_000;
+    expect(sim.probeTimes()).toEqual([first, first + delayLoop, first + 2 * delayLoop]);
+  });
+
+  it('a failure is retried `retry` times, delay_before_retry apart, then the RS is removed; one success brings it back', () => {
+    const sched = new CheckScheduler([make()], { random: zero });
+    // Down from 20 s to 45 s.
+    const sim = new SimLoop(sched, downDuring([[20_000, 45_000]]));
+    sim.start();
+    sim.run(80_000);
+    const t0 = BOOTSTRAP_DELAY_MS;
+    const firstFail = t0 + 2 * delayLoop; // 21 s
+    const downAt = firstFail + retry * dbr; // 27 s
+    // While down, tcp_epilog keeps counting retries: after delay_loop come `retry` quick re-tries.
+    const p = sim.probeTimes();
+    expect(p.slice(0, 6)).toEqual([t0, t0 + delayLoop, firstFail, firstFail + dbr, downAt, downAt + delayLoop]);
+    // 37 s fails (retry 1), 40 s (retry 2), 43 s reaches the limit → delay_loop → 53 s succeeds.
+    const upAt = downAt + delayLoop + retry * dbr + delayLoop;
+    expect(p.slice(5, 9)).toEqual([downAt + delayLoop, downAt + delayLoop + dbr, downAt + delayLoop + 2 * dbr, upAt]);
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w1'], [downAt, 'del 10.0.0.2:80'], [upAt, 'add 10.0.0.2:80 w1']]);
+    const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
+    expect(logs).toContain(`${downAt} TCP_CHECK on service ${RS} failed after 2 retries.`);
+    expect(logs).toContain(`${downAt} Removing service ${RS} from VS ${VS}`);
+    expect(logs).toContain(`${upAt} TCP connection to ${RS} success.`);
+    expect(logs).toContain(`${upAt} Adding service ${RS} to VS ${VS}`);
+  });
+
+  it('without alpha the first failure is enough, and logs without "after N retries"', () => {
+    const sched = new CheckScheduler([make()], { random: zero });
+    const sim = new SimLoop(sched, downDuring([[0, 1e9]]));
+    sim.start();
+    sim.run(2_000);
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w1'], [BOOTSTRAP_DELAY_MS, 'del 10.0.0.2:80']]);
+    expect(sim.logs().map(([, s]) => s)).toContain(`TCP_CHECK on service ${RS} failed.`);
+  });
+
+  it('log_all_failures logs each failed connection while up', () => {
+    const sched = new CheckScheduler([make({ logAllFailures: true })], { random: zero });
+    const sim = new SimLoop(sched, downDuring([[20_000, 1e9]]));
+    sim.start();
+    sim.run(28_000);
+    const fails = sim.logs().filter(([, s]) => s === `TCP connection to ${RS} failed.`).map(([t]) => t);
+    expect(fails).toEqual([21_000, 24_000, 27_000]);
+  });
+});
+
+describe('alpha and inhibit_on_failure', () => {
+  it('alpha: the RS is not in the pool until its first success', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80, { alpha: true, delayLoopMs: 5_000 })])]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([[0, 10_000]]));
+    sim.start();
+    expect(sim.ipvs()).toEqual([]);
+    sim.run(20_000);
+    // 1 s fails (first run: logged, RS stays out), 6 s fails (retry after 1 s), 7 s fails (limit → delay_loop), 12 s succeeds.
+    expect(sim.probeTimes().slice(0, 4)).toEqual([1_000, 6_000, 7_000, 12_000]);
+    expect(sim.ipvs()).toEqual([[12_000, 'add 10.0.0.2:80 w1']]);
+    expect(sim.logs().filter(([, s]) => s.includes('failed'))).toEqual([[1_000, `TCP_CHECK on service ${RS} failed.`]]);
+  });
+
+  it('inhibit_on_failure sets weight 0 instead of removing, and restores the weight', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80, { delayLoopMs: 5_000, retry: 0 })], { inhibitOnFailure: true, weight: 7 })]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([[5_000, 12_000]]));
+    sim.start();
+    sim.run(20_000);
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w7'], [6_000, 'weight 10.0.0.2:80 w0'], [16_000, 'weight 10.0.0.2:80 w7']]);
+    const logs = sim.logs().map(([, s]) => s);
+    expect(logs).toContain(`Disabling service ${RS} of VS ${VS}`);
+    expect(logs).toContain(`Enabling service ${RS} of VS ${VS}`);
+    sim.stop();
+    expect(sim.ipvs().at(-1)![1]).toBe('del 10.0.0.2:80');
+  });
+});
+
+describe('quorum, hysteresis and sorry server', () => {
+  it('loses quorum only below quorum-hysteresis, regains at quorum+hysteresis, swapping the sorry server', () => {
+    const servers = ['10.0.0.2', '10.0.0.3', '10.0.0.4'];
+    const v = vs('10.0.0.1', 80, servers.map((ip) => rs(ip, 80, [tcpCheck(ip, 80, { delayLoopMs: 10_000, retry: 0 })])), {
+      quorum: 2, hysteresis: 1, sorryServer: { ip: '10.0.0.9', port: 80, inhibit: false },
+      quorumUp: ['/bin/up.sh'], quorumDown: ['/bin/down.sh'],
+    });
+    // Server i is down in [20 s + 10 s·i, 60 s + 10 s·i).
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (spec, _u, now) => {
+      const i = servers.indexOf((spec as { conn: { connectIp: string } }).conn.connectIp);
+      const down = now >= 20_000 + 10_000 * i && now < 60_000 + 10_000 * i;
+      return { result: down ? FAIL : OK };
+    });
+    sim.start();
+    sim.run(120_000);
+    const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
+    expect(logs).toContain(`0 Gained quorum 2+1=3 <= 3 for VS ${VS}`);
+    // Servers fail at 21, 31, 41 s. Weight 2 and 1 still ≥ 2-1; weight 0 loses quorum.
+    expect(logs).toContain(`41000 Lost quorum 2-1=1 > 0 for VS ${VS}`);
+    expect(logs).toContain(`41000 Adding sorry server [10.0.0.9]:tcp:80 to VS ${VS}`);
+    // They recover at 61, 71, 81 s: only the third brings weight 3 = 2+1.
+    expect(logs).toContain(`81000 Gained quorum 2+1=3 <= 3 for VS ${VS}`);
+    expect(logs).toContain(`81000 Removing sorry server [10.0.0.9]:tcp:80 from VS ${VS}`);
+    expect(sim.ipvs().filter(([t]) => t > 0)).toEqual([
+      [21_000, 'del 10.0.0.2:80'], [31_000, 'del 10.0.0.3:80'], [41_000, 'del 10.0.0.4:80'],
+      [41_000, 'add-sorry 10.0.0.9:80 w1'],
+      // While the sorry server serves, recovering servers are not put back...
+      [81_000, 'del-sorry 10.0.0.9:80'],
+      // ...until quorum is regained: "Adding alive servers to the pool".
+      [81_000, 'add 10.0.0.2:80 w1'], [81_000, 'add 10.0.0.3:80 w1'], [81_000, 'add 10.0.0.4:80 w1'],
+    ]);
+    const scripts = sim.actions.filter(({ a }) => a.type === 'runScript').map(({ t, a }) => [t, (a as { argv: string[] }).argv[0]]);
+    expect(scripts).toEqual([[0, '/bin/up.sh'], [41_000, '/bin/down.sh'], [81_000, '/bin/up.sh']]);
+    const fifo = sim.actions.filter(({ a }) => a.type === 'notifyFifo').map(({ a }) => (a as { line: string }).line);
+    expect(fifo).toContain(`VS ${VS} DOWN\n`);
+    expect(fifo).toContain(`RS [10.0.0.2]:tcp:80 ${VS} DOWN\n`);
+  });
+
+  it('starts with quorum down and the sorry server when quorum exceeds the live weight', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80)])], { quorum: 1, hysteresis: 0, sorryServer: { ip: '10.0.0.9', port: 80, inhibit: false } });
+    v.realServers[0]!.checkers[0]!.alpha = true;
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([[0, 1e9]]));
+    sim.start();
+    expect(sim.logs().map(([, s]) => s)).toContain(`Starting with quorum down 1-0=1 > 0 for VS ${VS}`);
+    expect(sim.ipvs()).toEqual([[0, 'add-sorry 10.0.0.9:80 w1']]);
+  });
+});
+
+describe('several checkers, MISC dynamic weight', () => {
+  it('an RS is up only when all its checkers are up', () => {
+    const a = tcpCheck('10.0.0.2', 80, { delayLoopMs: 10_000, retry: 0 });
+    const b = tcpCheck('10.0.0.2', 443, { delayLoopMs: 10_000, retry: 0 });
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [a, b])]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (spec, _u, now) => {
+      const port = (spec as { conn: { connectPort: number } }).conn.connectPort;
+      const down = port === 80 ? now >= 10_000 && now < 40_000 : now >= 20_000 && now < 50_000;
+      return { result: down ? FAIL : OK };
+    });
+    sim.start();
+    sim.run(60_000);
+    // Checker 80 fails at 11 s (removed), 443 fails at 21 s (already out); 80 recovers at 41 s (443 still down), 443 at 51 s.
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w1'], [11_000, 'del 10.0.0.2:80'], [51_000, 'add 10.0.0.2:80 w1']]);
+  });
+
+  it('misc_dynamic exit status 2..255 sets weight status-2; 1 fails; timing counts from the script start', () => {
+    const misc: CheckerSpec = { type: 'MISC_CHECK', miscPath: ['/bin/check.sh', 'arg'], miscTimeoutMs: 5_000, miscDynamic: true, ...timing({ delayLoopMs: 10_000, retry: 0 }) };
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [misc])]);
+    const statuses = [5, 5, 12, 1, 0];
+    let n = 0;
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), () => ({ result: (s => s === 1 ? { ok: false, reason: 'exit', exitStatus: 1 } : { ok: true, exitStatus: s })(statuses[Math.min(n++, statuses.length - 1)]!), durationMs: 2_000 }));
+    sim.start();
+    sim.run(50_000);
+    // Scripts take 2 s but start every 10 s (1, 11, 21, 31, 41 s).
+    expect(sim.probeTimes()).toEqual([1_000, 11_000, 21_000, 31_000, 41_000]);
+    const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
+    expect(logs).toContain(`3000 Changing weight from 1 to 3 for active service ${RS} of VS ${VS}`);
+    expect(logs).toContain(`23000 Changing weight from 3 to 10 for active service ${RS} of VS ${VS}`);
+    expect(logs).toContain(`33000 Misc check for [${RS} VS ${VS}] by [/bin/check.sh] failed with retry disabled (exited with status 1).`);
+    expect(logs).toContain(`43000 Misc check for [${RS} VS ${VS}] by [/bin/check.sh] succeeded.`);
+    expect(sim.ipvs()).toEqual([
+      [0, 'add 10.0.0.2:80 w1'], [3_000, 'weight 10.0.0.2:80 w3'], [23_000, 'weight 10.0.0.2:80 w10'],
+      [33_000, 'del 10.0.0.2:80'], [43_000, 'add 10.0.0.2:80 w1'],
+    ]);
+  });
+});
+
+describe('HTTP_GET urls and retries', () => {
+  it('checks one url per delay_loop and goes down after retry × delay_before_retry on a failing url', () => {
+    const http: CheckerSpec = {
+      type: 'HTTP_GET', conn: { connectIp: '10.0.0.2', connectPort: 80, connectTimeoutMs: 2_000 }, httpProtocol: '1.0', fastRecovery: false, enableSni: false,
+      urls: [{ path: '/a', statusCodes: [[200, 299]] }, { path: '/b', statusCodes: [[200, 299]] }],
+      ...timing({ delayLoopMs: 10_000, retry: 1, delayBeforeRetryMs: 3_000 }),
+    };
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [http])]);
+    const calls: Array<[number, number | undefined]> = [];
+    // /b fails from 25 s, each failure a connect timeout (2 s).
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (_s, u, now) => {
+      calls.push([now, u]);
+      const fail = u === 1 && now >= 25_000;
+      return fail ? { result: { ok: false, reason: 'Timeout connecting' }, durationMs: 2_000 } : { result: OK };
+    });
+    sim.start();
+    sim.run(60_000);
+    // /a 1 s, /b 11 s, /a 21 s, /b 31 s fails (at 33 s), retry at 36 s fails (38 s) → down.
+    expect(calls.slice(0, 5)).toEqual([[1_000, 0], [11_000, 1], [21_000, 0], [31_000, 1], [36_000, 1]]);
+    const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
+    expect(logs).toContain(`38000 HTTP_CHECK on service ${RS} failed after 1 retries.`);
+    expect(logs).toContain(`38000 Removing service ${RS} from VS ${VS}`);
+    // Down: the failed url is re-tried every max(delay_before_retry, delay_loop).
+    expect(calls[5]).toEqual([48_000, 1]);
+  });
+});
+
+describe('checker ids and stop', () => {
+  it('ignores stray results and stops scheduling after stop', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80)])]);
+    const sched = new CheckScheduler([v], { random: zero });
+    sched.start(0);
+    const stray = sched.handle({ type: 'probeResult', checkerId: checkerId(0, 0, 0), result: OK }, 10);
+    expect(stray).toEqual([{ type: 'log', text: 'Ignoring result for checker 0/0/0 that is not running' }]);
+    const stop = sched.stop();
+    expect(stop.map((a) => a.type)).toEqual(['log', 'removeRealServer', 'notifyFifo' , 'removeVirtualServer'].filter((t) => t !== 'notifyFifo'));
+    expect(sched.handle({ type: 'timer', timerId: checkerId(0, 0, 0) }, 20)).toEqual([]);
+  });
+});
