@@ -27,8 +27,13 @@ export type VrrpAction =
   | { type: 'stateChange'; from: VrrpState; to: VrrpState; reason: string }
   /** `detail`: keepalived prints this line only with -D (LOG_DETAIL). */
   | { type: 'log'; level: 'info' | 'warning' | 'error'; text: string; detail?: true }
-  /** notify scripts / FIFO: state or event name and the priority to report. */
-  | { type: 'notify'; state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI'; priority: number };
+  /**
+   * notify scripts / FIFO with the priority to report. States run notify_<state> + notify + FIFO;
+   * MASTER_RX_LOWER_PRI runs notify_master_rx_lower_pri + FIFO; *_PRIORITY go to the FIFO only.
+   */
+  | { type: 'notify'; state: NotifyState; priority: number };
+
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
 
 /** Bytes for one destination (the multicast group, or each unicast peer). */
 export function encodeSendAdvert(a: SendAdvertAction, srcIp: string, dstIp: string, mcastGroup4 = '224.0.0.18'): Buffer {

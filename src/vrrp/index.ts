@@ -8,7 +8,7 @@ export { VrrpInstance } from './instance.js';
 export { VrrpDemux, type DispatchResult } from './demux.js';
 export { vrrpParams, type VrrpInstanceParams, type VrrpAuth } from './params.js';
 export type { VrrpEvent } from './events.js';
-export { encodeSendAdvert, type VrrpAction, type SendAdvertAction, type VrrpState, type GarpReason } from './actions.js';
+export { encodeSendAdvert, type VrrpAction, type SendAdvertAction, type VrrpState, type GarpReason, type NotifyState } from './actions.js';
 export type { TimerName } from './timers.js';
 export { skewTimeUs, masterDownUs } from './timers.js';
 export {

@@ -1,7 +1,7 @@
 // Sans-I/O VRRP instance: keepalived's vrrp_state_*() (vrrp.c) and timer handling (vrrp_scheduler.c),
 // RFC 3768 §6 / RFC 5798 §6. Events and the current time in, actions out; no sockets, no timers.
 import { compareIp, familyOf } from './addr.js';
-import type { GarpReason, SendAdvertAction, VrrpAction, VrrpState } from './actions.js';
+import type { GarpReason, NotifyState, SendAdvertAction, VrrpAction, VrrpState } from './actions.js';
 import type { VrrpEvent } from './events.js';
 import { VRRP_AUTH_AH, VRRP_AUTH_NONE, VRRP_AUTH_PASS, VRRP_PKT_ADVERT, VRRP_PRIO_OWNER, VRRP_PRIO_STOP } from './packet.js';
 import type { VrrpInstanceParams } from './params.js';
@@ -118,7 +118,7 @@ export class VrrpInstance {
     this.stateV = to;
     this.out.push({ type: 'stateChange', from, to, reason });
   }
-  private notify(state: 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI'): void {
+  private notify(state: NotifyState): void {
     this.out.push({ type: 'notify', state, priority: this.effectivePriority });
   }
   private skew(): number { return skewTimeUs(this.params.version, this.effectivePriority, this.masterAdverIntUs); }
@@ -382,6 +382,7 @@ export class VrrpInstance {
     this.msDownTimerUs = this.msDown();
     const at = this.timers.get('masterDown');
     if (this.stateV === 'BACKUP' && at !== undefined) this.schedule('masterDown', at + this.msDownTimerUs - old);
+    if (this.params.notifyPriorityChanges) this.notify(this.stateV === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY');
   }
 
   // ---- received adverts ----------------------------------------------------------------------------

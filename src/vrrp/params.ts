@@ -55,6 +55,8 @@ export interface VrrpInstanceParams {
   oldUnicastChecksum: 'auto' | 'never' | 'always';
   /** global log_unknown_vrids. */
   logUnknownVrids: boolean;
+  /** notify_priority_changes: FIFO MASTER_PRIORITY / BACKUP_PRIORITY lines. */
+  notifyPriorityChanges: boolean;
 }
 
 /** keepalived defaults (vrrp_data.c alloc_vrrp, global_data.c) for everything but identity fields. */
@@ -67,7 +69,7 @@ export function vrrpParams(p: Pick<VrrpInstanceParams, 'iname' | 'interface' | '
     checkUnicastSrc: false, mcastGroup4: '224.0.0.18', garpMasterDelayMs, garpMasterRepeat, garpMasterRefreshMs: 0,
     garpMasterRefreshRepeat: 1, garpLowerPrioDelayMs: garpMasterDelayMs, garpLowerPrioRepeat: garpMasterRepeat,
     lowerPrioNoAdvert: false, higherPrioSendAdvert: false, skipCheckAdvAddr: false, downTimerAdverts: 3, strict: false,
-    v3ChecksumAsV2: false, oldUnicastChecksum: 'auto', logUnknownVrids: false,
+    v3ChecksumAsV2: false, oldUnicastChecksum: 'auto', logUnknownVrids: false, notifyPriorityChanges: false,
     ...p,
   };
 }
