@@ -3,7 +3,7 @@
 // which block is decided by keyword tables per level (src/config/keywords.ts), as keepalived's
 // process_stream() does, so block structure is resolved by the walker, not here: this parser only
 // recognises lines, and never fails on any token sequence the lexer produces.
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import { allTokens, LBrace, Newline, Quoted, RBrace, UnmatchedQuote, Word } from './tokens.js';
 
 export class ConfigParser extends CstParser {

@@ -1,7 +1,7 @@
 // Tokens of keepalived.conf after the line reader (src/config/reader.ts) has removed comments,
 // expanded definitions and split braces onto their own lines. This is keepalived's keyword
 // tokeniser (alloc_strvec_r): words end at blanks or at a '"'; "..." is one word without quotes.
-import { createToken, Lexer } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v\r]+/, group: Lexer.SKIPPED });
 export const Newline = createToken({ name: 'Newline', pattern: /\n/ });
@@ -16,4 +16,4 @@ export const Word = createToken({ name: 'Word', pattern: /[\x00-\x08\x0e-\x1f\x2
 
 export const allTokens = [WhiteSpace, Newline, LBrace, RBrace, Quoted, UnmatchedQuote, Word];
 
-export const ConfigLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+export const ConfigLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });

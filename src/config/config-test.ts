@@ -91,7 +91,7 @@ export async function runConfigTest(opts: ConfigTestOptions): Promise<number> {
     }
     write = (s: string) => { fs.writeSync(fd, s); };
   }
-  const r = loadConfig({ file: opts.file, configId: opts.configId, allConfig: opts.allConfig });
+  const r = loadConfig({ file: opts.file, configId: opts.configId, allConfig: opts.allConfig, retainVirtualServers: !!opts.dumpResolved });
   const diags = [...r.diagnostics];
   let code = configTestExitCode(diags);
   if (r.missing) {

@@ -183,8 +183,16 @@ const DEPRECATED: Record<string, KeywordInfo['deprecated']> = {
   lb_kind: { use: 'lvs_method', message: '', err: ConfigErr.OK },
 };
 
+const infoCache = new Map<string, Map<string, KeywordInfo>>();
+
 export function keywordInfo(blockName: string, keyword: string): KeywordInfo {
-  const spec = BY_NAME[`${blockName}/${keyword}`] ?? BY_NAME[keyword] ?? opt;
-  const deprecated = DEPRECATED[`${blockName}/${keyword}`] ?? DEPRECATED[keyword];
-  return { spec, deprecated };
+  let block = infoCache.get(blockName);
+  if (!block) infoCache.set(blockName, (block = new Map()));
+  let info = block.get(keyword);
+  if (!info) {
+    const key = `${blockName}/${keyword}`;
+    info = { spec: BY_NAME[key] ?? BY_NAME[keyword] ?? opt, deprecated: DEPRECATED[key] ?? DEPRECATED[keyword] };
+    block.set(keyword, info);
+  }
+  return info;
 }

@@ -69,6 +69,16 @@ export interface ReaderOptions {
 }
 
 const DEF_LINE_END = '\n';
+const SPECIAL_CHARS = /[!#"\\]/;
+
+/** Leading and trailing blanks (space and tab), as keepalived strips them. */
+function trimBlanks(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 export class ConfigReader {
   private files: OpenFile[] = [];
@@ -209,16 +219,20 @@ export class ConfigReader {
       }
       const lineNo = f.idx + 1;
       let raw = f.lines[f.idx++]!;
+      if (raw.length === 0) {
+        if (this.multilineParamDef) this.endMultilineDef();
+        continue;
+      }
       const loc: SourceLoc = { file: f.name, line: lineNo };
-      if (raw.includes('\0')) {
+      if (raw.indexOf('\0') >= 0) {
         this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: 'configuration appears to have embedded NULs - ignoring line', loc });
         continue;
       }
-      if (Buffer.byteLength(raw) > MAX_LINE - 1) {
+      if (raw.length > (MAX_LINE - 1) / 3 && Buffer.byteLength(raw) > MAX_LINE - 1) {
         this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `line too long (${Buffer.byteLength(raw)} bytes, keepalived reads at most ${MAX_LINE - 1}) - ignoring`, loc });
         continue;
       }
-      raw = raw.replace(/[\r\n]+$/, '');
+      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.replace(/[\r\n]+$/, '');
       if (!raw.length) {
         if (this.multilineParamDef) this.endMultilineDef();
         continue;
@@ -236,6 +250,8 @@ export class ConfigReader {
 
   /** keepalived decomment(): strip comments outside double quotes, `\#` `\!` escapes, blanks. */
   decomment(str: string, loc: SourceLoc): string {
+    // Fast path: nothing to decomment, only blanks to trim.
+    if (!SPECIAL_CHARS.test(str)) return trimBlanks(str);
     let s = str.replace(/^[ \t]+/, '');
     let quote = false;
     let cont = false;
@@ -340,7 +356,8 @@ export class ConfigReader {
       let guard = 0;
       do {
         recheck = false;
-        if (text.startsWith('@')) {
+        const c0 = text.charCodeAt(0);
+        if (c0 === 64 /* @ */) {
           const rev = text[1] === '^';
           const ofs = rev ? 2 : 1;
           const m = /[ \t]/.exec(text.slice(ofs));
@@ -349,16 +366,16 @@ export class ConfigReader {
           if ((id !== this.opts.configId) !== rev) { text = ''; break; }
           text = text.slice(ofs + m.index).replace(/^[ \t]+/, '');
         }
-        if (text.startsWith('$') && this.checkDefinition(text)) { text = ''; consumed = true; break; }
-        if (text.startsWith('~SEQ') || text.startsWith('~LST')) {
+        if (c0 === 36 /* $ */ && this.checkDefinition(text)) { text = ''; consumed = true; break; }
+        if (c0 === 126 /* ~ */ && (text.startsWith('~SEQ') || text.startsWith('~LST'))) {
           if (text[1] === 'S') {
             if (!this.addSeq(text, loc, raw)) this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `Invalid ~SEQ specification '${text}'`, loc });
           } else if (!this.addLst(text, loc, raw)) this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `Invalid ~LST specification '${text}'`, loc });
           text = ''; consumed = true;
           break;
         }
-        if (text.startsWith('~')) break;
-        if (this.defs.size && text.includes('$')) {
+        if (c0 === 126) break;
+        if (text.indexOf('$') >= 0) {
           const r = this.replaceParams(text, loc);
           if (r === null) break;
           text = this.decomment(r, loc);
@@ -370,13 +387,14 @@ export class ConfigReader {
         }
       } while (recheck);
       if (consumed || !text.length) continue;
-      if (this.checkInclude(text, loc)) continue;
+      if (text.charCodeAt(0) === 105 /* i */ && this.checkInclude(text, loc)) continue;
       break;
     }
 
     // Brace split: text before the first '{' or '}' outside "..." is this line, the rest follows.
     let p = -1;
     if (text[0] === '{' || text[0] === '}') p = 0;
+    else if (text.indexOf('{') < 0 && text.indexOf('}') < 0) p = -1;
     else {
       let inQ = false;
       for (let i = 0; i < text.length; i++) {
@@ -398,7 +416,7 @@ export class ConfigReader {
         text = text.slice(0, restStart);
       }
     }
-    text = text.replace(/[ \t]+$/, '');
+    text = trimBlanks(text);
     if (text === '{') this.blockDepth++;
     else if (text === '}') {
       if (this.blockDepth-- < 1) {

@@ -4,7 +4,7 @@
 // Afterwards every default is explicit in the config.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KeepalivedConfig, Script, VrrpInstance } from './ast.js';
+import type { KeepalivedConfig, Script, VirtualServer, VrrpInstance } from './ast.js';
 import type { BuildCtx } from './build/context.js';
 import type { InstanceDraft } from './build/vrrp.js';
 import type { VsDraft } from './build/check.js';
@@ -343,20 +343,19 @@ function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
 }
 
 /** validate_check_config() (check/check_data.c). */
-function completeVirtualServers(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: VsDraft[]): void {
+export function completeVirtualServer(ctx: BuildCtx, cfg: KeepalivedConfig, d: VsDraft): VirtualServer | undefined {
   const g = cfg.global;
-  const groups = new Map(cfg.virtualServerGroups.map((x) => [x.name, x]));
-  for (const d of drafts) {
+  {
     const vs = d.vs;
     vs.display = vsDisplay(vs.addr, d.protocolSet ? vs.protocol : undefined);
     if (!vs.realServers.length) {
       ctx.error(`Virtual server ${vs.display} has no real servers - ignoring`, vs.loc);
-      continue;
+      return undefined;
     }
-    const vsg = vs.addr.kind === 'group' ? groups.get(vs.addr.group) : undefined;
+    const vsg = vs.addr.kind === 'group' ? cfg.virtualServerGroups.find((x) => x.name === (vs.addr as { group: string }).group) : undefined;
     if (vs.addr.kind === 'group' && !vsg) {
       ctx.error(`Virtual server group ${vs.addr.group} not found - ignoring virtual server ${vs.display}`, vs.loc);
-      continue;
+      return undefined;
     }
     const hasAddrRange = vsg ? vsg.entries.some((e) => e.kind === 'range') : vs.addr.kind === 'ip';
     const hasFwmarks = vsg ? vsg.entries.some((e) => e.kind === 'fwmark') : vs.addr.kind === 'fwmark';
@@ -433,7 +432,14 @@ function completeVirtualServers(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Vs
         }
       }
     }
-    cfg.virtualServers.push(vs);
+    return vs;
+  }
+}
+
+function completeVirtualServers(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: VsDraft[]): void {
+  for (const d of drafts) {
+    const vs = completeVirtualServer(ctx, cfg, d);
+    if (vs) cfg.virtualServers.push(vs);
   }
 }
 

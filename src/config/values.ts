@@ -47,7 +47,7 @@ export class ValueReader {
   decimal(s: string, min: number, max: number, digits: number, loc: SourceLoc): number | undefined {
     if (s.startsWith('-')) { this.err(`negative number '${s}'`, loc); return undefined; }
     const dot = s.indexOf('.');
-    let intPart = dot >= 0 ? s.slice(0, dot) : s;
+    const intPart = dot >= 0 ? s.slice(0, dot) : s;
     let frac = dot >= 0 ? s.slice(dot + 1) : '';
     let roundUp = false;
     if (frac.length > digits) {
@@ -66,7 +66,6 @@ export class ValueReader {
       this.err(`number '${s}' outside range [${f(min)}, ${f(max)}]`, loc);
       return undefined;
     }
-    intPart = '';
     return v;
   }
 

@@ -50,6 +50,12 @@ export function tokensToWords(tokens: IToken[], line: LogicalLine, sink: Diagnos
   let from = 0;
   for (const t of tokens) {
     const img = t.image;
+    if (img.charCodeAt(0) !== 34 /* " */) {
+      const i = line.raw.indexOf(img, from);
+      if (i >= 0) from = i + img.length;
+      out.push({ text: img, col: i >= 0 ? i + 1 : undefined });
+      continue;
+    }
     if (img.startsWith('"') && (img.length === 1 || !img.endsWith('"'))) {
       // keepalived alloc_strvec_r(): the rest of the line is dropped
       sink.report({ err: ConfigErr.UNMATCHED_QUOTE, message: `Unmatched quote: '${line.text}'`, loc: { ...line.loc, col: colIn(line.raw, img, from) } });
@@ -69,32 +75,49 @@ function colIn(raw: string, needle: string, from: number): number | undefined {
   return i >= 0 ? i + 1 : undefined;
 }
 
+/** Where the walker pulls recognised lines from. */
+export interface LineSource {
+  next(): WalkLine | undefined;
+  peek(): WalkLine | undefined;
+}
+
+export function arrayLineSource(lines: WalkLine[]): LineSource {
+  let i = 0;
+  return { next: () => lines[i++], peek: () => lines[i] };
+}
+
 export class Walker {
-  private i = 0;
   private lastEnd: SourceLoc | undefined;
 
   constructor(
-    private readonly lines: WalkLine[],
+    private readonly lines: LineSource,
     private readonly sink: DiagnosticSink,
   ) {}
 
   walk(): KwNode[] {
-    return this.processStream(KEYWORD_TREE, '', false, 0);
+    const out: KwNode[] = [];
+    this.processStream(KEYWORD_TREE, '', false, 0, (n) => out.push(n));
+    return out;
+  }
+
+  /** Hands each top-level block to `onRoot` as soon as it is complete, so big configs stream. */
+  walkRoots(onRoot: (n: KwNode) => void): void {
+    this.processStream(KEYWORD_TREE, '', false, 0, onRoot);
   }
 
   private next(): WalkLine | undefined {
-    return this.lines[this.i++];
+    return this.lines.next();
   }
 
   private peek(): WalkLine | undefined {
-    return this.lines[this.i];
+    return this.lines.peek();
   }
 
-  private processStream(tree: KwTree, blockName: string, needBobIn: boolean, level: number): KwNode[] {
+  private processStream(tree: KwTree, blockName: string, needBobIn: boolean, level: number, emit?: (n: KwNode) => void): KwNode[] {
     const out: KwNode[] = [];
     let needBob = needBobIn;
     for (let l = this.next(); l; l = this.next()) {
-      const loc = { ...l.line.loc };
+      const loc = l.line.loc;
       if (needBob) {
         needBob = false;
         if (l.kind === 'bob' && level > 0) continue;
@@ -106,12 +129,12 @@ export class Walker {
       if (l.kind === 'eob' && level > 0) { this.lastEnd = loc; return out; }
 
       const kw = l.kind === 'eob' ? '}' : l.words[0]!.text;
-      const node = Object.prototype.hasOwnProperty.call(tree, kw) ? tree[kw] : undefined;
+      const node = Object.hasOwn(tree, kw) ? tree[kw] : undefined;
       if (!node) {
         this.unknownKeyword(kw, tree, blockName, l, loc);
         continue;
       }
-      const kwLoc: SourceLoc = { ...loc, col: l.words[0]?.col, len: kw.length };
+      const kwLoc: SourceLoc = { file: loc.file, line: loc.line, col: l.words[0]?.col, len: kw.length };
       const info = keywordInfo(blockName, kw);
       let args = l.words.slice(1);
       if (SCRIPT_KEYWORDS.has(kw) && info.spec.t === 'script') args = scriptArgs(l.line, kw);
@@ -129,7 +152,8 @@ export class Walker {
         n.children = this.processStream(node.sub, kw, true, level + 1);
         n.endLoc = this.lastEnd ?? { ...loc };
       }
-      out.push(n);
+      if (emit) emit(n);
+      else out.push(n);
     }
     return out;
   }
