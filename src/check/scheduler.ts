@@ -112,6 +112,7 @@ export class CheckScheduler {
       return;
     }
     e.running = false;
+    for (const text of result.logs ?? []) this.out.push({ type: 'log', text });
     const outcome = this.epilog(e, result, nowMs);
     this.out.push({ type: 'scheduleTimer', timerId: id, delayMs: outcome.delayMs });
   }

@@ -98,7 +98,7 @@ export interface UdpCheckSpec extends CheckerTiming {
   type: 'UDP_CHECK';
   conn: ConnOpts;
   payload?: Buffer;
-  /** require_reply: bytes with a mask (mask 0 = the `x` wildcard nibble). */
+  /** require_reply: bytes and keepalived's reply_mask (set bits are ignored: an `x` nibble is 0xf). */
   requireReply?: { bytes: Buffer; mask: Buffer };
   minReplyLength: number;
   maxReplyLength: number;
@@ -166,9 +166,10 @@ export interface VirtualServerSpec {
 }
 
 /** What a probe reports. `reason` is keepalived's message fragment (e.g. "HTTP status code error to"). */
+/** `logs` are extra lines the adapter wants logged (e.g. a spawn errno), emitted before the epilog. */
 export type ProbeResult =
-  | { ok: true; detail?: string; weight?: number; exitStatus?: number }
-  | { ok: false; reason: string; exitStatus?: number; signal?: string; timedOut?: boolean };
+  | { ok: true; detail?: string; weight?: number; exitStatus?: number; logs?: string[] }
+  | { ok: false; reason: string; exitStatus?: number; signal?: string; timedOut?: boolean; logs?: string[] };
 
 /** Identifies one checker: indices into the config, stable across a run. */
 export interface CheckerRef {

@@ -1,0 +1,39 @@
+// DNS_CHECK over UDP (check_dns.c): one query, success on a matching response with RCODE 0.
+import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { encodeDnsQuery, judgeDnsReply } from '../dns-codec.js';
+import type { DnsCheckSpec, ProbeResult } from '../types.js';
+import { deadline } from './connect.js';
+
+export function probeDns(spec: DnsCheckSpec, signal?: AbortSignal, id = randomInt(0x10000)): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const d = deadline(spec.conn.connectTimeoutMs, signal);
+    const sock = dgram.createSocket(isIPv6(spec.conn.connectIp) ? 'udp6' : 'udp4');
+    let done = false;
+    const finish = (r: ProbeResult) => {
+      if (done) return;
+      done = true;
+      d.dispose();
+      sock.close();
+      resolve(r);
+    };
+    d.signal.addEventListener('abort', () => finish({ ok: false, reason: 'read timeout from socket', timedOut: true }), { once: true });
+    sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, reason: `failed to read socket; ${e.code ?? e.message}` }));
+    sock.on('message', (msg) => {
+      const v = judgeDnsReply(id, msg);
+      if (v.kind === 'error') finish({ ok: false, reason: `read error occurred. (rcode = ${v.rcode})` });
+      else if (v.kind === 'ok') finish({ ok: true });
+    });
+    let query: Buffer;
+    try {
+      query = encodeDnsQuery(id, spec.dnsName, spec.dnsType);
+    } catch (err) {
+      finish({ ok: false, reason: (err as Error).message });
+      return;
+    }
+    const go = () => sock.connect(spec.conn.connectPort, spec.conn.connectIp, () => sock.send(query, (err) => err && finish({ ok: false, reason: 'failed to write socket.' })));
+    if (spec.conn.bindto || spec.conn.bindPort) sock.bind({ address: spec.conn.bindto, port: spec.conn.bindPort ?? 0 }, go);
+    else go();
+  });
+}
