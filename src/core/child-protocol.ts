@@ -11,7 +11,9 @@ export type ChildCliOptions = Pick<CliOptions,
 
 export type ParentToChild =
   /** First message: start with this config. */
-  | { type: 'start'; role: ChildRole; config: unknown; options: ChildCliOptions; syslogSocket?: string; tmpDir: string }
+  | { type: 'start'; role: ChildRole; config: unknown; options: ChildCliOptions; syslogSocket?: string; tmpDir: string;
+    /** `_NS_INSTANCE` appended to the child's syslog identity. */
+    identSuffix: string }
   /** SIGHUP: the parent already loaded and validated the new config. */
   | { type: 'reload'; config: unknown };
 

@@ -11,7 +11,7 @@
 // writes the SIGUSR1 / SIGUSR2 / STATS_CLEAR / JSON dumps keepalived's children write.
 import { createLogger, childLogFileName, type Logger } from '../log/logger.js';
 import { writeDumpFile } from './dump.js';
-import { onSignal } from './signals.js';
+import { ignoreSignals, onSignal, DUMP_AND_RELOAD_SIGNALS } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { constants } from 'node:os';
 import { cpuSeconds, type ChildCliOptions, type ChildRole, type ChildToParent, type ParentToChild } from './child-protocol.js';
@@ -80,10 +80,12 @@ function waitForStart(): Promise<Extract<ParentToChild, { type: 'start' }>> {
 
 /** Runs a child daemon under the keepalived-ts parent. Never returns normally: the process exits. */
 export async function runChild(main: ChildMain): Promise<never> {
+  // Until our handlers are in place: node's SIGUSR1 would start the inspector, RT signals kill.
+  const early = ignoreSignals(DUMP_AND_RELOAD_SIGNALS);
   const start = await waitForStart();
   const { role, options } = start;
   const logger = createLogger({
-    ident: CHILD_IDENT[role],
+    ident: `${CHILD_IDENT[role]}${start.identSuffix ?? ''}`,
     facility: options.logFacility,
     syslog: !options.noSyslog,
     ...(start.syslogSocket !== undefined ? { syslogSocket: start.syslogSocket } : {}),
@@ -107,7 +109,6 @@ export async function runChild(main: ChildMain): Promise<never> {
     logger.err(`${CHILD_IDENT[role]} failed to start: ${(e as Error).message}`);
     return exit(e instanceof ChildExit ? e.exitCode : KEEPALIVED_EXIT.FATAL);
   }
-  send({ type: 'ready' });
 
   // Stop and reload run one at a time, in arrival order.
   let queue: Promise<unknown> = Promise.resolve();
@@ -178,6 +179,8 @@ export async function runChild(main: ChildMain): Promise<never> {
   } else {
     onSignal(constants.signals.SIGUSR1, () => dump('keepalived_check.data', 'checker data', daemon.dumpData?.bind(daemon)));
   }
+  early.close();
+  send({ type: 'ready' });
   // Kept alive by the IPC channel until stop() exits the process.
   return new Promise<never>(() => undefined);
 }

@@ -67,5 +67,8 @@ export async function loadDaemonConfig(file: string, configId: string, opts: Loa
     parentDump: globalDump(r.config),
     ...scripts(r.config),
     fixedAtReload: fixedAtReload(r.config),
+    ...(r.config.root.netNamespace !== undefined ? { netNamespace: r.config.root.netNamespace } : {}),
+    ...(r.config.root.instance !== undefined ? { instance: r.config.root.instance } : {}),
+    usePidDir: r.config.root.usePidDir,
   };
 }

@@ -30,6 +30,10 @@ export interface LoadedConfig {
    * `Cannot change %s at a reload - please restart keepalived` (e.g. "network namespace").
    */
   fixedAtReload?: Record<string, string>;
+  /** global_defs net_namespace, instance, use_pid_dir. */
+  netNamespace?: string;
+  instance?: string;
+  usePidDir?: boolean;
 }
 
 export interface LoadFlags {

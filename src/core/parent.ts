@@ -7,8 +7,9 @@ import { DEFAULT_CONFIG_FILE, type CliOptions } from './cli.js';
 import type { ConfigLoader, LoadedConfig } from './config-loader.js';
 import { defaultConfigId } from './config-loader.js';
 import { writeDumpFile, tmpDir } from './dump.js';
-import { CHECKERS_PID_FILE, KEEPALIVED_PID_FILE, VRRP_PID_FILE, pidfileRemove, pidfileWrite, processRunning } from './pidfile.js';
-import { onSignal } from './signals.js';
+import { pidfileRemove, pidfileWrite, processRunning } from './pidfile.js';
+import { createPidDir, defaultPidFiles, netnsExists, removePidDir, syslogIdent, type Placement } from './namespace.js';
+import { DUMP_AND_RELOAD_SIGNALS, ignoreSignals, onSignal } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { Supervisor } from './supervisor.js';
 import { runStartStopScript } from './start-stop-script.js';
@@ -75,11 +76,13 @@ type ReloadState = 'idle' | 'loading' | 'waiting-children';
 /** Runs the daemon until it is told to stop; returns the exit status. */
 export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number> {
   const { logger } = deps;
+  const early = ignoreSignals(DUMP_AND_RELOAD_SIGNALS);
   logger.info(`Starting ${VERSION_STRING}`);
   logger.info(`Running on Linux ${release()} ${osVersion()}`);
   for (const line of commandLineLines(deps.commandLine)) logger.info(line);
 
   const stopped = async (code: number): Promise<number> => {
+    early.close();
     logger.info(`Stopped ${VERSION_STRING}`);
     return code;
   };
@@ -91,20 +94,42 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   if (!current.ok) return stopped(current.exitCode ?? 2);
   logger.info(`Configuration file ${configFile}`);
 
+  // -s overrides net_namespace; instance / namespace change the syslog ident and pid files.
+  if (o.namespace && current.netNamespace) {
+    logger.info(`Overriding config net_namespace '${current.netNamespace}' with command line namespace '${o.namespace}'`);
+  }
+  const placement: Placement = { netNamespace: o.namespace ?? current.netNamespace, instance: current.instance, usePidDir: current.usePidDir };
+  const identSuffix = syslogIdent('', placement);
+  if (identSuffix) {
+    logger.info(`Changing syslog ident to Keepalived${identSuffix}`);
+    logger.changeIdent(`Keepalived${identSuffix}`);
+  }
+  const defaults = defaultPidFiles(placement);
   const pidFiles: Readonly<Record<'main' | ChildRole, string>> = {
-    main: o.pidFile ?? KEEPALIVED_PID_FILE,
-    vrrp: o.vrrpPidFile ?? VRRP_PID_FILE,
-    checker: o.checkersPidFile ?? CHECKERS_PID_FILE,
+    main: o.pidFile ?? defaults.main,
+    vrrp: o.vrrpPidFile ?? defaults.vrrp,
+    checker: o.checkersPidFile ?? defaults.checker,
   };
+  const pidDir = defaults.dir && createPidDir(defaults.dir, (m) => logger.info(m)) ? defaults.dir : undefined;
+  const netns = placement.netNamespace;
+  if (netns && !netnsExists(netns)) {
+    logger.err(`Unable to set network namespace ${netns} - exiting`);
+    if (pidDir) removePidDir(pidDir);
+    return stopped(1);
+  }
   // keepalived_running(): the parent's pid file, and those of the children we may run.
   const logInfo = (m: string): void => logger.info(m);
   if (processRunning(pidFiles.main, logInfo)
     || (o.daemonVrrp && processRunning(pidFiles.vrrp, logInfo))
     || (o.daemonCheckers && processRunning(pidFiles.checker, logInfo))) {
     logger.info('daemon is already running');
+    early.close();
     return 0;
   }
-  if (!pidfileWrite(pidFiles.main, process.pid, (m) => logger.err(m))) return stopped(1);
+  if (!pidfileWrite(pidFiles.main, process.pid, (m) => logger.err(m))) {
+    if (pidDir) removePidDir(pidDir);
+    return stopped(1);
+  }
 
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => { finish = resolve; });
@@ -126,7 +151,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     dontRespawn: o.dontRespawn,
     respawnUnitMs: deps.respawnUnitMs ?? 1000,
     startMessage: (role): ParentToChild => ({
-      type: 'start', role, config: current.config, options: childOptions(o, configId), tmpDir: tmpDir(),
+      type: 'start', role, config: current.config, options: childOptions(o, configId), tmpDir: tmpDir(), identSuffix,
       ...(deps.syslogSocket !== undefined ? { syslogSocket: deps.syslogSocket } : {}),
     }),
     onReady: () => {
@@ -148,7 +173,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     let started = 0;
     for (const role of wantedRoles(o, current)) {
       if (supervisor.isRunning(role)) continue;
-      supervisor.start({ role, entry: deps.childEntries[role], pidFile: pidFiles[role] });
+      supervisor.start({ role, entry: deps.childEntries[role], pidFile: pidFiles[role], ...(netns ? { netns } : {}) });
       started++;
     }
     return started;
@@ -213,10 +238,11 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     onSignal(S.SIGINT, () => terminate(0)),
     onSignal(S.SIGPIPE, () => undefined),
   ];
+  early.close();
   // Signal handlers don't hold the event loop; this does until we stop.
   const keepAlive = setInterval(() => undefined, 1 << 30);
 
-  if (current.startupScript) await runStartStopScript('startup', current.startupScript, logger);
+  if (current.startupScript) await runStartStopScript('startup', current.startupScript, logger, netns);
   if (exitCode !== undefined) pendingReady = 0;
   else pendingReady = startWanted();
   if (pendingReady === 0 && exitCode === undefined) logger.info('Warning - keepalived has no configuration to run');
@@ -225,10 +251,11 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   const code = await finished;
   logger.info('Stopping');
   await supervisor.stopAll((current.childWaitTimeSec ?? CHILD_WAIT_TIME_SEC) * 1000);
-  if (current.shutdownScript) await runStartStopScript('shutdown', current.shutdownScript, logger);
+  if (current.shutdownScript) await runStartStopScript('shutdown', current.shutdownScript, logger, netns);
   for (const h of handles) h.close();
   clearInterval(keepAlive);
   pidfileRemove(pidFiles.main);
+  if (pidDir) removePidDir(pidDir);
   if (o.logDetail) {
     const self = process.resourceUsage();
     const kids = supervisor.childCpu;

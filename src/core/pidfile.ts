@@ -6,7 +6,6 @@ import { readFileSync, unlinkSync, writeFileSync, openSync, closeSync, constants
 export const KEEPALIVED_PID_FILE = '/run/keepalived.pid';
 export const VRRP_PID_FILE = '/run/keepalived_vrrp.pid';
 export const CHECKERS_PID_FILE = '/run/keepalived_checkers.pid';
-export const BFD_PID_FILE = '/run/keepalived_bfd.pid';
 
 export type PidLog = (text: string) => void;
 

@@ -3,6 +3,7 @@
 // binding, because os.constants.signals has no RT names and their default action kills us.
 import { constants } from 'node:os';
 import { createRequire } from 'node:module';
+import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 
 type SignalHandle = { close(): void };
 interface SignalWrap {
@@ -51,4 +52,15 @@ export function onSignal(signum: number, handler: (signum: number) => void): Sig
   // Like process.on for signals: don't keep the event loop alive on its own.
   wrap.unref();
   return { close: () => wrap.close() };
+}
+
+/** The signals keepalived ignores until its handlers are set (main.c signals_ignore()). */
+export const DUMP_AND_RELOAD_SIGNALS: readonly number[] = [
+  constants.signals.SIGHUP, constants.signals.SIGUSR1, constants.signals.SIGUSR2, SIGSTATS_CLEAR, SIGJSON,
+];
+
+/** Catches and drops these signals until close(). */
+export function ignoreSignals(signums: readonly number[]): SignalHandle {
+  let handles = signums.map((n) => onSignal(n, () => undefined));
+  return { close: () => { for (const h of handles) h.close(); handles = []; } };
 }

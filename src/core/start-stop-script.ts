@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
+import { nsenterArgv } from './namespace.js';
 
 export interface StartStopScript {
   /** argv after keepalived's word splitting. */
@@ -32,7 +33,7 @@ function lookupId(file: string, name: string | undefined, field: number): number
 }
 
 /** Runs the script to completion (or kills it); never throws. */
-export function runStartStopScript(kind: ScriptKind, script: StartStopScript, logger: Logger): Promise<void> {
+export function runStartStopScript(kind: ScriptKind, script: StartStopScript, logger: Logger, netns?: string): Promise<void> {
   const type = `${kind} script`;
   const name = script.argv[0] ?? '';
   if (kind === 'startup') logger.detail(`Running startup script ${name}`);
@@ -40,14 +41,18 @@ export function runStartStopScript(kind: ScriptKind, script: StartStopScript, lo
   const uid = lookupId('/etc/passwd', script.user, 2);
   const gid = script.group !== undefined ? lookupId('/etc/group', script.group, 2) : script.user !== undefined ? lookupId('/etc/passwd', script.user, 3) : undefined;
   return new Promise((resolve) => {
+    // In a namespace nsenter enters it as root, then drops to the script's user itself.
+    const argv = netns
+      ? [...nsenterArgv(netns).slice(0, -1), ...(uid !== undefined ? [`--setuid=${uid}`] : []), ...(gid !== undefined ? [`--setgid=${gid}`] : []), '--', ...script.argv]
+      : script.argv;
     let child;
     try {
-      child = spawn(name, script.argv.slice(1), {
+      child = spawn(argv[0]!, argv.slice(1), {
         stdio: 'ignore',
         // its own process group, so a timeout can kill everything it started (kill(-pid))
         detached: true,
-        ...(uid !== undefined ? { uid } : {}),
-        ...(gid !== undefined ? { gid } : {}),
+        ...(uid !== undefined && !netns ? { uid } : {}),
+        ...(gid !== undefined && !netns ? { gid } : {}),
       });
     } catch (e) {
       logger.info(`Call of ${kind} script ${name} failed`);

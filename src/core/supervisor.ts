@@ -1,6 +1,7 @@
 // Starts, watches, respawns and stops the VRRP and checker children
 // (keepalived start_vrrp_child()/vrrp_respawn_thread(), check_daemon.c, main.c sigend()).
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { nsenterArgv } from './namespace.js';
 import { constants } from 'node:os';
 import type { Logger } from '../log/logger.js';
 import { calcRestartDelay } from './restart-delay.js';
@@ -14,6 +15,8 @@ export interface ChildSpec {
   /** Entry module run with node (the VRRP / checker daemon, or a test child). */
   entry: string;
   pidFile: string;
+  /** Run inside this network namespace (net_namespace / -s). */
+  netns?: string;
 }
 
 /** keepalived's names for each child: log_child_died(), calc_restart_delay(), children_term[]. */
@@ -98,12 +101,14 @@ export class Supervisor {
     if (this.stopping) return;
     const { role, entry, pidFile } = slot.spec;
     const { logger } = this.opts;
-    const proc = fork(entry, [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-      execArgv: [],
+    const options = {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced' as const,
       env: { ...process.env, [CHILD_ROLE_ENV]: role },
-    });
+    };
+    // nsenter setns()es and execs node: same pid, and the IPC fd is inherited.
+    const ns = slot.spec.netns ? nsenterArgv(slot.spec.netns) : undefined;
+    const proc = ns ? spawn(ns[0]!, [...ns.slice(1), process.execPath, entry], options) : fork(entry, [], { ...options, execArgv: [] });
     slot.proc = proc;
     slot.startedAtMs = this.now();
     const pid = proc.pid ?? -1;

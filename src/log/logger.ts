@@ -28,6 +28,7 @@ export interface LoggerOptions {
 }
 
 export interface Logger {
+  /** Current syslog identity. */
   readonly ident: string;
   readonly detailLevel: 0 | 1 | 2;
   log(severity: Severity, text: string): void;
@@ -40,6 +41,8 @@ export interface Logger {
   detail(text: string): void;
   /** Logged only with -D -D (LOG_EXTRA_DETAIL_BIT). */
   extraDetail(text: string): void;
+  /** keepalived reopens syslog as Keepalived_NS_INSTANCE once it knows them (make_syslog_ident). */
+  changeIdent(ident: string): void;
   /** Flushes and stops the syslog helper. */
   close(): Promise<void>;
 }
@@ -54,14 +57,17 @@ export function childLogFileName(name: string, suffix: string): string {
 export function createLogger(opts: LoggerOptions): Logger {
   const now = opts.now ?? (() => new Date());
   const consoleWrite = opts.consoleWrite ?? ((line: string) => { process.stderr.write(line); });
-  const syslog = opts.syslog
+  const openSyslog = (ident: string): SyslogTransport | undefined => (opts.syslog
     ? new SyslogTransport({
-      ident: opts.ident,
+      ident,
       pid: opts.pid ?? process.pid,
       ...(opts.syslogSocket !== undefined ? { socketPath: opts.syslogSocket } : {}),
       onError: (m) => { if (opts.console) consoleWrite(`${consoleTimestamp(now())}: ${m}\n`); },
     })
-    : undefined;
+    : undefined);
+  let ident = opts.ident;
+  let syslog = openSyslog(ident);
+  const closing: Promise<void>[] = [];
   let logFd: number | undefined;
   if (opts.logFile) {
     try {
@@ -88,7 +94,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   };
 
   return {
-    ident: opts.ident,
+    get ident() { return ident; },
     detailLevel: opts.detailLevel,
     log,
     info: (t) => log('info', t),
@@ -98,8 +104,14 @@ export function createLogger(opts: LoggerOptions): Logger {
     alert: (t) => log('alert', t),
     detail: (t) => { if (opts.detailLevel >= 1) log('info', t); },
     extraDetail: (t) => { if (opts.detailLevel >= 2) log('info', t); },
+    changeIdent: (next) => {
+      if (next === ident) return;
+      ident = next;
+      if (syslog) closing.push(syslog.close());
+      syslog = openSyslog(ident);
+    },
     close: async () => {
-      await syslog?.close();
+      await Promise.all([...closing, syslog?.close()]);
       if (logFd !== undefined) closeSync(logFd);
       logFd = undefined;
     },

@@ -1,7 +1,7 @@
 // The parent and supervisor with real processes and real signals: bin/keepalived-ts
 // running the test child (test/core/fixtures/test-child.mjs) as its VRRP and checker children.
-import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -317,6 +317,42 @@ describe('startup_script, shutdown_script, settings fixed at reload', () => {
     expect(d.lines.some((l) => l.includes('reloaded tag=b'))).toBe(false);
     d.proc.kill('SIGTERM');
     expect((await d.exited).code).toBe(0);
+  });
+});
+
+describe('network namespace (-s / net_namespace)', () => {
+  const ns = `kats-core-${process.pid}`;
+  beforeAll(() => {
+    const r = spawnSync('ip', ['netns', 'add', ns], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cannot create netns ${ns} (root and iproute2 needed): ${r.stderr}`);
+  });
+  afterAll(() => {
+    spawnSync('ip', ['netns', 'del', ns]);
+  });
+
+  it('children and scripts run inside the namespace; syslog idents gain _NS', async () => {
+    const marker = join(tmpdir(), `kats-ns-${process.pid}-${Date.now()}`);
+    try {
+      d = startDaemon({ config: { vrrp: true, logNetns: true, startupScript: { argv: ['/bin/sh', '-c', `readlink /proc/self/ns/net > ${marker}`], timeoutSec: 5 } }, args: ['-s', ns] });
+      const inode = statSync(`/run/netns/${ns}`).ino;
+      await d.waitFor(new RegExp(`: Changing syslog ident to Keepalived_${ns}$`));
+      await d.waitFor(new RegExp(`test child vrrp netns=net:\\[${inode}\\] ident=Keepalived_vrrp_${ns}$`));
+      expect(readFileSync(marker, 'utf8').trim()).toBe(`net:[${inode}]`);
+      // the parent itself stays where it was started (node can't setns)
+      expect(readlinkSync(`/proc/${d.proc.pid}/ns/net`)).toBe(readlinkSync('/proc/self/ns/net'));
+      expect(pidIn(d.pidFiles.vrrp)).toBe(Number((await d.waitFor(/Starting VRRP child process, pid=\d+/)).line.match(/pid=(\d+)/)![1]));
+      d.proc.kill('SIGTERM');
+      expect((await d.exited).code).toBe(0);
+    } finally {
+      rmSync(marker, { force: true });
+    }
+  });
+
+  it('a namespace that does not exist stops start-up', async () => {
+    d = startDaemon({ config: { vrrp: true }, args: ['-s', `${ns}-missing`] });
+    await d.waitFor(new RegExp(`Unable to set network namespace ${ns}-missing - exiting`));
+    expect((await d.exited).code).toBe(1);
+    expect(existsSync(d.pidFiles.main)).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import { reportChildStatus } from '../../src/core/supervisor.js';
 import { commandLineLines } from '../../src/core/parent.js';
 import { pidfileWrite, processRunning } from '../../src/core/pidfile.js';
 import { writeDumpFile, tmpDir } from '../../src/core/dump.js';
+import { defaultPidFiles, syslogIdent } from '../../src/core/namespace.js';
 
 describe('calcRestartDelay (scheduler.c calc_restart_delay)', () => {
   it('quick deaths give 0, 1, 2, 4, 8, 16, 32, 60, 60 seconds', () => {
@@ -104,5 +105,18 @@ describe('dump files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('instance / net_namespace placement (pidfile.h, make_syslog_ident)', () => {
+  it('pid files', () => {
+    expect(defaultPidFiles({})).toEqual({ dir: undefined, main: '/run/keepalived.pid', vrrp: '/run/keepalived_vrrp.pid', checker: '/run/keepalived_checkers.pid' });
+    expect(defaultPidFiles({ instance: 'i1' })).toEqual({ dir: '/run/keepalived', main: '/run/keepalived/keepalived_i1.pid', vrrp: '/run/keepalived/vrrp_i1.pid', checker: '/run/keepalived/checkers_i1.pid' });
+    expect(defaultPidFiles({ netNamespace: 'blue' })).toEqual({ dir: '/run/keepalived/blue', main: '/run/keepalived/blue/keepalived.pid', vrrp: '/run/keepalived/blue/vrrp.pid', checker: '/run/keepalived/blue/checkers.pid' });
+    expect(defaultPidFiles({ usePidDir: true }).main).toBe('/run/keepalived/keepalived.pid');
+  });
+  it('syslog identities', () => {
+    expect(syslogIdent('Keepalived_vrrp', { netNamespace: 'blue', instance: 'i1' })).toBe('Keepalived_vrrp_blue_i1');
+    expect(syslogIdent('Keepalived', {})).toBe('Keepalived');
   });
 });
