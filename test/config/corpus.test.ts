@@ -1,25 +1,16 @@
 // keepalived-ts -t against Debian's keepalived -t on every sample config of ../shared/corpus,
 // both run in the same test, in a network namespace holding the interfaces the samples name
 // (eth0..eth3, eth0.1, enp1s0), as the reference outputs were made.
-import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binKeepalivedTs, requireBuilt, requireShared } from '../support/paths.js';
 import { requireCommand, requireRoot } from '../support/root.js';
+import { createCorpusNetns, deleteNetns, run } from '../support/corpus-netns.js';
 import { KEYWORD_TREE, type KwTree } from '../../src/config/keyword-tree.js';
 import { parseKeepalived, parseOurs, type Problem } from './ka-output.js';
 
 const NS = `ktcorpus-${process.pid}`;
-
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout: 30_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : (err as { signal?: string }).signal === 'SIGTERM' ? 143 : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 function corpusFiles(dir: string): string[] {
   const out: string[] = [];
@@ -61,21 +52,10 @@ describe('keepalived -t corpus agreement (Debian keepalived 2.2.7 as oracle)', (
     requireBuilt();
     corpus = requireShared('corpus');
     files = corpusFiles(corpus);
-    try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* not there */ }
-    execFileSync('ip', ['netns', 'add', NS]);
-    const addrs: Record<string, string | undefined> = { eth0: '192.168.200.2/24', eth1: '192.168.100.2/24', eth2: '10.0.0.2/24', eth3: undefined, 'eth0.1': undefined, enp1s0: undefined };
-    let i = 0;
-    for (const [ifname, addr] of Object.entries(addrs)) {
-      execFileSync('ip', ['-n', NS, 'link', 'add', ifname, 'type', 'veth', 'peer', 'name', `kp${i++}`]);
-      execFileSync('ip', ['-n', NS, 'link', 'set', ifname, 'up']);
-      if (addr) execFileSync('ip', ['-n', NS, 'addr', 'add', addr, 'dev', ifname]);
-    }
-    execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
+    createCorpusNetns(NS);
   });
 
-  afterAll(() => {
-    try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* already gone */ }
-  });
+  afterAll(() => deleteNetns(NS));
 
   it('covers the 36 files of the corpus', () => {
     expect(files.length).toBe(36);
