@@ -1,0 +1,134 @@
+// HTTP_GET / SSL_GET probes against real servers on 127.0.0.1, failing in each way keepalived distinguishes.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRequest, extractContentLength, extractStatusCode } from '../../src/check/http-codec.js';
+import { probeHttp } from '../../src/check/probes/http.js';
+import type { HttpGetSpec, HttpUrlSpec } from '../../src/check/types.js';
+import { BODY, type Cert, freePort, type HttpLab, makeCert, startHttp } from './servers.js';
+import { conn, timing } from './specs.js';
+
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+function spec(port: number, urls: Array<Partial<HttpUrlSpec> & { path: string }>, o: Partial<HttpGetSpec> = {}): HttpGetSpec {
+  return {
+    type: 'HTTP_GET', conn: conn('127.0.0.1', port, { connectTimeoutMs: 1_500 }), httpProtocol: '1.0', fastRecovery: false, enableSni: false,
+    urls: urls.map((u) => ({ statusCodes: [[200, 299]], ...u })), ...timing(), ...o,
+  };
+}
+
+describe('request bytes and header parsing (check_http.c request_template, lib/html.c)', () => {
+  it('builds keepalived\'s request for 1.0, 1.0C, 1.1, IPv6 and virtualhost', () => {
+    expect(buildRequest('/a', '1.0', '10.0.0.2', 80)).toBe('GET /a HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 10.0.0.2:80\r\n\r\n');
+    expect(buildRequest('/a', '1.0C', '10.0.0.2', 80)).toBe('GET /a HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: 10.0.0.2:80\r\n\r\n');
+    expect(buildRequest('/a', '1.1', 'fd00::2', 8080)).toBe('GET /a HTTP/1.1\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: [fd00::2]:8080\r\n\r\n');
+    expect(buildRequest('/a', '1.0', 'fd00::2', 80, 'www.example.com')).toBe('GET /a HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: www.example.com\r\n\r\n');
+  });
+  it('extracts status codes and Content-Length as keepalived does', () => {
+    expect(extractStatusCode(Buffer.from('HTTP/1.1 204 No Content\r\n'))).toBe(204);
+    expect(extractStatusCode(Buffer.from('HTTP/1.1 2044 x\r\n'))).toBe(0);
+    expect(extractStatusCode(Buffer.from('garbage\r\n'))).toBe(0);
+    expect(extractContentLength(Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 42\r\n\r\n'))).toBe(42);
+    expect(extractContentLength(Buffer.from('HTTP/1.0 200 OK\r\ncontent-length: 42\r\n\r\n'))).toBeNull();
+    expect(extractContentLength(Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n'))).toBeNull();
+  });
+});
+
+describe('HTTP_GET against a live server', () => {
+  let lab: HttpLab;
+  beforeAll(async () => {
+    lab = await startHttp();
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('succeeds on status and sends exactly keepalived\'s bytes', async () => {
+    const r = await probeHttp(spec(lab.port, [{ path: '/ok' }], { virtualhost: 'www.example.com', httpProtocol: '1.1' }));
+    expect(r).toEqual({ ok: true, detail: 'HTTP status code' });
+    expect(lab.requests.at(-1)).toBe('GET /ok HTTP/1.1\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: www.example.com\r\n\r\n');
+  });
+
+  it('checks the MD5 digest of the body, truncated at Content-Length', async () => {
+    expect(await probeHttp(spec(lab.port, [{ path: '/ok', digest: md5(BODY) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/nolen', digest: md5(BODY) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/extra', digest: md5(Buffer.from('0123456789')) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/ok', digest: md5(Buffer.from('other')) }]))).toMatchObject({ ok: false, reason: 'MD5 digest error to' });
+  });
+
+  it('fails on a wrong status and honours status_code ranges', async () => {
+    expect(await probeHttp(spec(lab.port, [{ path: '/404' }]))).toMatchObject({ ok: false, reason: 'HTTP status code error to' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/404', statusCodes: [[200, 200], [400, 404]] }]))).toMatchObject({ ok: true });
+  });
+
+  it('regex (JS RegExp standing in for PCRE2) and regex_no_match', async () => {
+    expect(await probeHttp(spec(lab.port, [{ path: '/regex', regex: 'status: (green|yellow)' }]))).toEqual({ ok: true, detail: 'Regex match' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/regex', regex: 'status: red' }]))).toMatchObject({ ok: false, reason: 'Regex match failed' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/regex', regex: 'status: red', regexNoMatch: true }]))).toMatchObject({ ok: true });
+  });
+
+  it('garbage, a header without end, and huge headers are failures', async () => {
+    expect(await probeHttp(spec(lab.port, [{ path: '/garbage' }]))).toMatchObject({ ok: false, reason: 'HTTP status code error to' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/noblank' }]))).toMatchObject({ ok: false, reason: 'Read, no data received from' });
+    expect(await probeHttp(spec(lab.port, [{ path: '/hugeheaders' }]))).toMatchObject({ ok: false });
+  });
+
+  it('a slow server fails at connect_timeout, not later', async () => {
+    const t0 = performance.now();
+    const r = await probeHttp(spec(lab.port, [{ path: '/slow' }]));
+    const took = performance.now() - t0;
+    expect(r).toMatchObject({ ok: false, timedOut: true });
+    expect(took).toBeGreaterThanOrEqual(1_400);
+    expect(took).toBeLessThan(2_500);
+  });
+
+  it('a never-ending body is cut at maxBodyBytes and fails', async () => {
+    const cap = 2 * 1024 * 1024;
+    const before = process.memoryUsage().rss;
+    const r = await probeHttp(spec(lab.port, [{ path: '/endless', digest: md5(BODY) }], { maxBodyBytes: cap }));
+    expect(r).toMatchObject({ ok: false, reason: `Read, body over ${cap} bytes from` });
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('a refused connection fails at once', async () => {
+    const port = await freePort();
+    const t0 = performance.now();
+    expect(await probeHttp(spec(port, [{ path: '/ok' }]))).toMatchObject({ ok: false, reason: 'Connection failed' });
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
+});
+
+describe('SSL_GET against a live TLS server', () => {
+  let lab: HttpLab;
+  let cert: Cert;
+  beforeAll(async () => {
+    cert = makeCert();
+    lab = await startHttp({ cert: cert.cert, key: cert.key });
+  }, 30_000);
+  afterAll(async () => {
+    await lab.close();
+    cert.cleanup();
+  });
+
+  it('succeeds with digest, sends SNI only with enable_sni', async () => {
+    const base = spec(lab.port, [{ path: '/ok', digest: md5(BODY) }], { type: 'SSL_GET', virtualhost: 'www.example.com' });
+    expect(await probeHttp(base)).toEqual({ ok: true, detail: 'MD5 digest' });
+    expect(lab.servernames).toEqual([]);
+    expect(await probeHttp({ ...base, enableSni: true })).toEqual({ ok: true, detail: 'MD5 digest' });
+    expect(lab.servernames).toEqual(['www.example.com']);
+  });
+
+  it('verifies against a configured CA: a certificate from another CA fails the handshake', async () => {
+    const other = makeCert('other');
+    try {
+      const r = await probeHttp(spec(lab.port, [{ path: '/ok' }], { type: 'SSL_GET', tls: { ca: other.cert } }));
+      expect(r).toMatchObject({ ok: false, reason: 'SSL handshake/communication error connecting to' });
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('HTTP_GET spoken to a TLS port fails (garbage reply or timeout)', async () => {
+    const r = await probeHttp(spec(lab.port, [{ path: '/ok' }]));
+    expect(r.ok).toBe(false);
+  });
+});
