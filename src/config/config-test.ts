@@ -27,12 +27,17 @@ export interface ConfigTestOptions {
 /** keepalived's exit code when the main config file is missing and we refuse it (KEEPALIVED_EXIT_NO_CONFIG). */
 export const EXIT_NO_CONFIG = 6;
 
+/** Control characters from a broken file must not reach the terminal as such. */
+export function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function excerpt(d: Diagnostic, lines: Map<string, string[]>): string {
   const loc = d.loc;
   if (!loc || !loc.line) return '';
   const src = lines.get(loc.file)?.[loc.line - 1];
   if (src === undefined) return '';
-  const shown = src.replace(/\t/g, ' ');
+  const shown = printable(src.replace(/\t/g, ' '));
   const num = String(loc.line);
   let out = `  ${num} | ${shown}\n`;
   if (loc.col) {
@@ -44,8 +49,9 @@ function excerpt(d: Diagnostic, lines: Map<string, string[]>): string {
 
 export function formatDiagnostic(d: Diagnostic, sources: Map<string, string[]>): string {
   // keepalived logs its notices (LOG_INFO) instead of printing them with -t: they are notes here, as ours are.
-  const note = d.ours || d.err === ConfigErr.OK;
-  const head = note ? `${keepalivedPrefix(d.loc)}note: ${d.message}\n` : `${keepalivedPrefix(d.loc)}${d.message}\n`;
+  const note = d.err === ConfigErr.OK;
+  const msg = printable(d.message);
+  const head = note ? `${keepalivedPrefix(d.loc)}note: ${msg}\n` : `${keepalivedPrefix(d.loc)}${msg}\n`;
   let s = head + excerpt(d, sources);
   if (d.hint) s += `  hint: ${d.hint}\n`;
   return s;

@@ -142,9 +142,10 @@ export class ConfigReader {
     return f ? path.dirname(f.absPath) : process.cwd();
   }
 
-  private fileError_(bits: number, message: string, loc: SourceLoc): void {
-    // keepalived file_config_error(): an error only when that check is enabled, else a notice.
-    const enabled = ((this.includeCheck | (this.files[this.files.length - 1]?.includeType ?? 0)) & bits) !== 0;
+  private fileError_(bits: number, message: string, loc: SourceLoc, includeType = 0): void {
+    // keepalived file_config_error(): an error only when that check is enabled (include_check or
+    // the include variant used), else a notice.
+    const enabled = ((this.includeCheck | includeType) & bits) !== 0;
     this.sink.report({ err: enabled ? ConfigErr.FILE_NOT_FOUND : ConfigErr.OK, message, loc });
     if (enabled) this.fileError = true;
   }
@@ -159,13 +160,13 @@ export class ConfigReader {
     const g = expandGlob(abs);
     const check = this.includeCheck | includeType;
     if (g.matches.length === 0) {
-      if (g.missing) this.fileError_(g.hadBrace ? INCLUDE_B : INCLUDE_M, `Config files missing '${pattern}'.`, loc);
-      else if (hasGlobMagic(pattern) && (check & INCLUDE_W)) this.fileError_(INCLUDE_W, `No config files matched '${pattern}'.`, loc);
-      else if (!g.missing) this.fileError_(INCLUDE_M, `Config files missing '${pattern}'.`, loc);
+      if (g.missing) this.fileError_(g.hadBrace ? INCLUDE_B : INCLUDE_M, `Config files missing '${pattern}'.`, loc, includeType);
+      else if (hasGlobMagic(pattern) && (check & INCLUDE_W)) this.fileError_(INCLUDE_W, `No config files matched '${pattern}'.`, loc, includeType);
+      else if (!g.missing) this.fileError_(INCLUDE_M, `Config files missing '${pattern}'.`, loc, includeType);
       return false;
     }
     if (g.missing) {
-      this.fileError_(INCLUDE_B, `Some config files missing: "${pattern}".`, loc);
+      this.fileError_(INCLUDE_B, `Some config files missing: "${pattern}".`, loc, includeType);
       if (check & INCLUDE_B) return false;
     }
     let opened = false;
@@ -174,13 +175,13 @@ export class ConfigReader {
     for (const m of g.matches) {
       const display = path.isAbsolute(pattern) ? m : path.relative(baseDir, m) || m;
       if (m.endsWith('/')) {
-        this.fileError_(INCLUDE_R, `Configuration file '${display}' is a directory - skipping`, loc);
+        this.fileError_(INCLUDE_R, `Configuration file '${display}' is a directory - skipping`, loc, includeType);
         continue;
       }
       let st: fs.Stats;
-      try { st = fs.statSync(m); } catch { this.fileError_(INCLUDE_R, `Configuration file '${display}' is not a regular non-executable file - skipping`, loc); continue; }
+      try { st = fs.statSync(m); } catch { this.fileError_(INCLUDE_R, `Configuration file '${display}' is not a regular non-executable file - skipping`, loc, includeType); continue; }
       if (!st.isFile() || (st.mode & 0o111) !== 0) {
-        this.fileError_(INCLUDE_R, `Configuration file '${display}' is not a regular non-executable file - skipping`, loc);
+        this.fileError_(INCLUDE_R, `Configuration file '${display}' is not a regular non-executable file - skipping`, loc, includeType);
         continue;
       }
       if (this.files.some((f) => f.absPath === m)) {
@@ -189,7 +190,7 @@ export class ConfigReader {
       }
       let buf: Buffer;
       try { buf = (this.opts.readFile ?? fs.readFileSync)(m); } catch (e) {
-        this.fileError_(INCLUDE_R, `Configuration file '${display}' open problem (${(e as NodeJS.ErrnoException).code ?? String(e)}) - skipping`, loc);
+        this.fileError_(INCLUDE_R, `Configuration file '${display}' open problem (${(e as NodeJS.ErrnoException).code ?? String(e)}) - skipping`, loc, includeType);
         continue;
       }
       toOpen.push({

@@ -9,6 +9,8 @@ import { keywordInfo, SCRIPT_KEYWORDS } from './keyword-types.js';
 import type { LogicalLine } from './reader.js';
 import { didYouMean } from './suggest.js';
 
+const TYPOGRAPHIC = /[\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb]/;
+
 export interface Word {
   text: string;
   /** 1-based column in the physical line, when the word is there verbatim. */
@@ -135,6 +137,7 @@ export class Walker {
         continue;
       }
       const kwLoc: SourceLoc = { file: loc.file, line: loc.line, col: l.words[0]?.col, len: kw.length };
+      if (TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
       const info = keywordInfo(blockName, kw);
       let args = l.words.slice(1);
       if (SCRIPT_KEYWORDS.has(kw) && info.spec.t === 'script') args = scriptArgs(l.line, kw);
@@ -159,20 +162,31 @@ export class Walker {
   }
 
   private unknownKeyword(kw: string, tree: KwTree, blockName: string, l: WalkLine, loc: SourceLoc): void {
-    const where = blockName ? ` in ${blockName}` : '';
     const guess = kw === '}' ? undefined : didYouMean(kw, Object.keys(tree));
     const elsewhere = kw === '}' ? undefined : findElsewhere(kw, blockName);
     const hints: string[] = [];
     if (guess) hints.push(`did you mean '${guess}'?`);
     if (elsewhere) hints.push(`'${kw}' is a keyword of ${elsewhere}, not of ${blockName || 'the top level'}`);
-    if (/[“”‘’]/.test(l.line.raw)) hints.push('the line has typographic quotes (“ ” ‘ ’): keepalived only knows straight double quotes (")');
+    if (TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
     this.sink.report({ err: ConfigErr.UNKNOWN_KEYWORD, message: `Unknown keyword '${kw}'`, loc: { ...loc, col: l.words[0]?.col, len: kw.length }, hint: hints.join('; ') || undefined });
     if (this.peek()?.kind === 'bob') {
       this.sink.report({
         err: ConfigErr.OK, ours: true, loc,
-        message: `the block of unknown keyword '${kw}' is not skipped: keepalived reads its lines as keywords of ${blockName || 'the top level'}${where ? '' : ''} and its '}' ends ${blockName ? `the enclosing '${blockName}' block` : 'nothing'}`,
+        message: blockName
+          ? `the block of unknown keyword '${kw}' is not skipped: keepalived reads its lines as keywords of '${blockName}', and its '}' ends the '${blockName}' block early`
+          : `the block of unknown keyword '${kw}' is not skipped: keepalived reads its lines as top-level keywords`,
       });
     }
+  }
+
+  /** Quotes copied from web pages are ordinary characters to keepalived: the words keep them. */
+  private typographic(line: LogicalLine): void {
+    const m = TYPOGRAPHIC.exec(line.raw)!;
+    this.sink.report({
+      err: ConfigErr.OK, ours: true, loc: { file: line.loc.file, line: line.loc.line, col: m.index + 1, len: 1 },
+      message: `typographic quote '${m[0]}' (copied from a web page?): keepalived treats it as an ordinary character, not as a quote`,
+      hint: 'use straight double quotes (")',
+    });
   }
 
   /** keepalived alloc_value_block(): `{`, then one entry per line, until a line that is `}`. */
