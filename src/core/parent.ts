@@ -13,6 +13,7 @@ import { DUMP_AND_RELOAD_SIGNALS, ignoreSignals, onSignal } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { Supervisor } from './supervisor.js';
 import { runStartStopScript } from './start-stop-script.js';
+import { runReloadCheck } from './reload-check.js';
 import { cpuSeconds, type ChildCliOptions, type ChildRole, type ParentToChild } from './child-protocol.js';
 import { VERSION_STRING } from './version.js';
 
@@ -93,6 +94,11 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   for (const d of current.diagnostics) logger.info(d);
   if (!current.ok) return stopped(current.exitCode ?? 2);
   logger.info(`Configuration file ${configFile}`);
+  // -d: dump the parsed global data to the log (keepalived dump_global_data(NULL, ...)).
+  const dumpConf = (cfg: LoadedConfig): void => {
+    if (o.dumpConf && cfg.parentDump) for (const line of cfg.parentDump.trimEnd().split('\n')) logger.info(line);
+  };
+  dumpConf(current);
 
   // -s overrides net_namespace; instance / namespace change the syslog ident and pid files.
   if (o.namespace && current.netNamespace) {
@@ -179,8 +185,21 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     return started;
   };
 
+  const reloadDone = (): void => {
+    reloadState = 'idle';
+    if (reloadQueued) {
+      reloadQueued = false;
+      void startReload();
+    }
+  };
+
   const startReload = async (): Promise<void> => {
     reloadState = 'loading';
+    if (current.reloadCheckConfig !== undefined && !(await runReloadCheck(deps.commandLine.slice(1), current.reloadCheckConfig, logger))) {
+      reloadDone();
+      return;
+    }
+    if (exitCode !== undefined) return;
     logger.info('Reloading ...');
     let next: LoadedConfig;
     try {
@@ -196,14 +215,11 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     if (!next.ok || unsupported.length) {
       // keepalived 2.2.7 would let the children die on a broken config (PR #1660); we keep it running.
       logger.err(`Reload of ${configFile} failed - keeping the running configuration`);
-      reloadState = 'idle';
-      if (reloadQueued) {
-        reloadQueued = false;
-        void startReload();
-      }
+      reloadDone();
       return;
     }
     current = next;
+    dumpConf(current);
     let count = 0;
     for (const role of supervisor.runningRoles()) if (supervisor.reload(role, current.config)) count++;
     count += startWanted();

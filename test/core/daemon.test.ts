@@ -21,8 +21,9 @@ const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim()
 
 describe('start-up and SIGTERM', () => {
   it('logs the start-up lines, writes pid files, stops children before the parent and removes the pid files', async () => {
-    d = startDaemon({ config: { vrrp: true, checker: true, tag: 'a' } });
+    d = startDaemon({ config: { vrrp: true, checker: true, tag: 'a' }, args: ['-d'] });
     await d.waitFor(/: Startup complete$/);
+    await d.waitFor(/: parent dump tag=a$/);
     const vrrpPid = Number((await d.waitFor(/Starting VRRP child process, pid=\d+/)).line.match(/pid=(\d+)/)![1]);
     const chkPid = Number((await d.waitFor(/Starting Healthcheck child process, pid=\d+/)).line.match(/pid=(\d+)/)![1]);
     expect(pidIn(d.pidFiles.main)).toBe(d.proc.pid);
@@ -97,6 +98,29 @@ describe('with the real config pipeline (src/config via config-adapter.ts)', () 
     d.proc.kill('SIGTERM');
     expect((await d.exited).code).toBe(0);
   });
+  it('reload_check_config: a config failing --config-test is not loaded, and its errors land in the log file', async () => {
+    const checkLog = join(tmpdir(), `kats-reload-check-${process.pid}-${Date.now()}.log`);
+    const good = (tag: string): string => `global_defs {\n  router_id ${tag}\n  reload_check_config ${checkLog}\n}\nstatic_ipaddress {\n  192.0.2.7/32 dev lo\n}\n`;
+    try {
+      d = startDaemon({ config: good('r1'), env: { KEEPALIVED_TS_CONFIG_LOADER: '' } });
+      await d.waitFor(/router_id=r1/);
+      await d.waitFor(/Startup complete/);
+      d.writeConfig(good('r2').replace('router_id r2', 'router_id r2\n  bogus_keyword 1'));
+      d.proc.kill('SIGHUP');
+      await d.waitFor(new RegExp(`New config failed validation, see ${checkLog} for details`), 20_000);
+      expect(readFileSync(checkLog, 'utf8')).toContain("Unknown keyword 'bogus_keyword'");
+      expect(d.lines.some((l) => l.endsWith(': Reloading ...'))).toBe(false);
+      d.writeConfig(good('r3'));
+      d.proc.kill('SIGHUP');
+      await d.waitFor(/: Reloading \.\.\.$/, 20_000);
+      await d.waitFor(/: Reload complete$/);
+      d.proc.kill('SIGTERM');
+      expect((await d.exited).code).toBe(0);
+    } finally {
+      rmSync(checkLog, { force: true });
+    }
+  });
+
   it('a missing config file stops start-up with status 6', async () => {
     d = startDaemon({ config: conf, env: { KEEPALIVED_TS_CONFIG_LOADER: '' }, args: ['-f', '/nonexistent-kats.conf'] });
     const r = await d.exited;
