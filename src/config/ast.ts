@@ -229,7 +229,7 @@ export interface GlobalDefs {
   smtpAlert?: boolean;
   smtpAlertVrrp?: boolean;
   smtpAlertChecker?: boolean;
-  scriptUser?: { user: string; group?: string };
+  scriptUser?: { user: string; group?: string; loc?: SourceLoc };
   enableScriptSecurity: boolean;
   vrrpStrict: boolean;
   vrrpSkipCheckAdvAddr: boolean;

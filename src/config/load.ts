@@ -17,6 +17,8 @@ export interface LoadOptions {
   allConfig?: boolean;
   interfaces?: InterfaceProbe;
   randomSeed?: number;
+  /** Reads a config file (tests inject content). */
+  readFile?: (p: string) => Buffer;
   /** false for `-t`: validate virtual servers as they are read and do not keep them. */
   retainVirtualServers?: boolean;
 }
@@ -107,7 +109,7 @@ export function parseLines(lines: LogicalLine[], sink: DiagnosticSink): WalkLine
 export function loadConfig(opts: LoadOptions): LoadResult {
   const sink = new DiagnosticSink();
   const configId = opts.configId ?? defaultConfigId();
-  const reader = new ConfigReader(sink, { configId, includeCheck: opts.allConfig ? 15 : 0, randomSeed: opts.randomSeed });
+  const reader = new ConfigReader(sink, { configId, includeCheck: opts.allConfig ? 15 : 0, randomSeed: opts.randomSeed, readFile: opts.readFile });
   const opened = reader.openMain(opts.file);
   let last: LogicalLine | null = null;
   const pull = () => {

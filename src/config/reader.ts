@@ -12,6 +12,8 @@ import { expandGlob, hasGlobMagic } from './glob.js';
 export const MAX_LINE = 1024;
 /** Bound on lines a single ~SEQ/~LST may generate (keepalived has none: a typo could hang it). */
 export const MAX_SEQ_LINES = 100_000;
+/** Bound on lines all generators of one config may produce together (nested ~SEQ multiply). */
+export const MAX_GENERATED_LINES = 200_000;
 /** Bound on include nesting (keepalived has none: an include cycle exhausts its file descriptors). */
 export const MAX_INCLUDE_DEPTH = 32;
 
@@ -93,6 +95,7 @@ export class ConfigReader {
   private rng: () => number;
   private currentDef: Definition | null = null;
   private multilineParamDef = false;
+  private generated = 0;
   private lastLoc: SourceLoc = { file: '', line: 0 };
   private lastRaw = '';
   /** Set when a config file problem makes keepalived exit 6 (KEEPALIVED_EXIT_NO_CONFIG). */
@@ -306,6 +309,11 @@ export class ConfigReader {
       } else if (this.seqs.length > this.multilineSeqDepth) {
         const seq = this.seqs[this.seqs.length - 1]!;
         loc = seq.loc; raw = seq.raw;
+        if (++this.generated > MAX_GENERATED_LINES) {
+          this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `~SEQ/~LST generate more than ${MAX_GENERATED_LINES} lines in all - stopping them`, loc, ours: true });
+          this.seqs.length = this.multilineSeqDepth;
+          continue;
+        }
         if (seq.lstParams) {
           const vals = seq.lstValues![seq.lstIdx!]!;
           seq.lstParams.forEach((p, i) => this.setDefinition(p, vals[i] ?? ''));

@@ -9,7 +9,7 @@ import type { BuildCtx } from './build/context.js';
 import type { InstanceDraft } from './build/vrrp.js';
 import type { VsDraft } from './build/check.js';
 import { trio, vsDisplay } from './build/check.js';
-import { ConfigErr } from './diagnostics.js';
+import { ConfigErr, type SourceLoc } from './diagnostics.js';
 
 const PRIO_OWNER = 255;
 const ETH_HDR = 14;
@@ -211,7 +211,7 @@ function checkVridConflicts(ctx: BuildCtx, insts: VrrpInstance[]): void {
   }
 }
 
-type ScriptFlags = { isScript: boolean; notFound: boolean; insecure: boolean; system: boolean };
+type ScriptFlags = { isScript: boolean; notFound: boolean; insecure: boolean; system: boolean; loc?: SourceLoc };
 
 interface ScriptUserInfo { uid: number; gid: number }
 
@@ -253,7 +253,7 @@ function pathWritableByNonRoot(p: string): boolean {
 }
 
 function checkScript(ctx: BuildCtx, s: Script | undefined, user: ScriptUserInfo, scriptSecurity: boolean): ScriptFlags {
-  const f: ScriptFlags = { isScript: false, notFound: false, insecure: false, system: false };
+  const f: ScriptFlags = { isScript: false, notFound: false, insecure: false, system: false, loc: s?.loc };
   if (!s) return f;
   const cmd = s.argv[0] ?? '';
   if (/^<\s*\//.test(cmd)) { f.system = true; return f; }
@@ -289,7 +289,7 @@ function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
   const g = cfg.global;
   const security = g.enableScriptSecurity;
   const defUser = g.scriptUser ? lookupUser(g.scriptUser.user) : lookupUser('keepalived_script');
-  if (g.scriptUser && !defUser) ctx.error(`Unable to set default user for scripts: user '${g.scriptUser.user}' not found`, undefined);
+  if (g.scriptUser && !defUser) ctx.error(`Unable to set default user for scripts: user '${g.scriptUser.user}' not found`, g.scriptUser.loc);
   const dflt: ScriptUserInfo = defUser ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const userOf = (s: Script | undefined, explicit?: string): ScriptUserInfo => {
     const name = explicit ?? s?.user;
@@ -297,10 +297,11 @@ function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
     return dflt;
   };
   const report = (flags: ScriptFlags[], what: string) => {
-    if (!security && flags.some((x) => x.isScript)) {
+    const first = flags.find((x) => x.isScript);
+    if (!security && first) {
       const insecure = flags.some((x) => x.insecure);
       ctx.error(`SECURITY VIOLATION - ${what}scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`,
-        undefined, ConfigErr.SECURITY_ERROR, "add 'enable_script_security' to global_defs, and run scripts as a non-root 'script_user'");
+        first.loc, ConfigErr.SECURITY_ERROR, "add 'enable_script_security' to global_defs, and run scripts as a non-root 'script_user'");
     }
   };
   // VRRP process
@@ -454,9 +455,10 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
   for (const d of drafts.instances) byName.set(d.inst.name, d);
   // chk_min_cfg
   let vrrpOk = true;
+  let firstBad: SourceLoc | undefined;
   for (const d of drafts.instances) {
-    if (d.inst.vrid === undefined) { ctx.error(`(${d.inst.name}) the virtual router id must be set`, d.inst.loc, ConfigErr.GENERAL_ERROR, "add 'virtual_router_id N' (1..255)"); vrrpOk = false; }
-    else if (!d.inst.interface && !d.unset.unicastConfigured) { ctx.error(`(${d.inst.name}) Unknown interface!`, d.inst.loc, ConfigErr.GENERAL_ERROR, "add 'interface IF'"); vrrpOk = false; }
+    if (d.inst.vrid === undefined) { ctx.error(`(${d.inst.name}) the virtual router id must be set`, d.inst.loc, ConfigErr.GENERAL_ERROR, "add 'virtual_router_id N' (1..255)"); vrrpOk = false; firstBad ??= d.inst.loc; }
+    else if (!d.inst.interface && !d.unset.unicastConfigured) { ctx.error(`(${d.inst.name}) Unknown interface!`, d.inst.loc, ConfigErr.GENERAL_ERROR, "add 'interface IF'"); vrrpOk = false; firstBad ??= d.inst.loc; }
   }
   // sync groups
   const inGroup = new Map<string, string>();
@@ -468,7 +470,7 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
       if (inGroup.has(m)) { ctx.error(`VRRP instance ${m} cannot be in more than one sync group (${inGroup.get(m)} and ${sg.name}) - ignoring`, sg.loc); continue; }
       members.push(m);
     }
-    if (!sg.members.length) { ctx.error(`Sync group ${sg.name} has no virtual router(s). removing`, undefined); return false; }
+    if (!sg.members.length) { ctx.error(`Sync group ${sg.name} has no virtual router(s). removing`, sg.loc, ConfigErr.GENERAL_ERROR, "list the instances in a 'group { ... }' block"); return false; }
     if (members.length < 2 && members.length) ctx.notice(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, sg.loc);
     if (!members.length) return false;
     sg.members = members;
@@ -479,12 +481,12 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
     if (d.inst.vrid === undefined) continue;
     if (!d.inst.interface && !d.unset.unicastConfigured) continue;
     const ok = completeInstance(ctx, cfg, d, d.inst.syncGroup ? syncWeight.get(d.inst.name) : undefined);
-    if (!ok) vrrpOk = false;
+    if (!ok) { vrrpOk = false; firstBad ??= d.inst.loc; }
     cfg.vrrpInstances.push(d.inst);
   }
   checkVridConflicts(ctx, cfg.vrrpInstances);
   if (!vrrpOk) {
-    ctx.advise('keepalived stops its VRRP process, and so the whole daemon, on the instance errors above (exit status 2); keepalived-ts reports every one of them', undefined);
+    ctx.advise('keepalived stops its VRRP process, and so the whole daemon, on this instance error (exit status 2); keepalived-ts reports every one of them', firstBad);
   }
 
   // --- checker ---
