@@ -32,7 +32,11 @@ export function probeDns(spec: DnsCheckSpec, signal?: AbortSignal, id = randomIn
       finish({ ok: false, reason: (err as Error).message });
       return;
     }
-    const go = () => sock.connect(spec.conn.connectPort, spec.conn.connectIp, () => sock.send(query, (err) => err && finish({ ok: false, reason: 'failed to write socket.' })));
+    const go = () =>
+      sock.connect(spec.conn.connectPort, spec.conn.connectIp, (cerr?: Error) => {
+        if (cerr) return finish({ ok: false, reason: 'connection error.' });
+        sock.send(query, (err) => err && finish({ ok: false, reason: 'failed to write socket.' }));
+      });
     if (spec.conn.bindto || spec.conn.bindPort) sock.bind({ address: spec.conn.bindto, port: spec.conn.bindPort ?? 0 }, go);
     else go();
   });

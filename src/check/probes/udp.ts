@@ -48,8 +48,12 @@ export function probeUdp(spec: UdpCheckSpec, signal?: AbortSignal): Promise<Prob
       if (!requireReply) finish({ ok: true });
       else finish(udpReplyMatches(spec, msg) ? { ok: true } : { ok: false, reason: 'mismatch' });
     });
+    // A failed connect (e.g. EHOSTUNREACH) leaves the socket unconnected: never send then.
     const go = () =>
-      sock.connect(spec.conn.connectPort, spec.conn.connectIp, () => sock.send(spec.payload ?? Buffer.alloc(0), (err) => err && finish({ ok: false, reason: 'failed' })));
+      sock.connect(spec.conn.connectPort, spec.conn.connectIp, (cerr?: Error) => {
+        if (cerr) return finish({ ok: false, reason: 'failed' });
+        sock.send(spec.payload ?? Buffer.alloc(0), (err) => err && finish({ ok: false, reason: 'failed' }));
+      });
     if (spec.conn.bindto || spec.conn.bindPort) sock.bind({ address: spec.conn.bindto, port: spec.conn.bindPort ?? 0 }, go);
     else go();
   });
