@@ -14,7 +14,7 @@ import { writeDumpFile } from './dump.js';
 import { ignoreSignals, onSignal, DUMP_AND_RELOAD_SIGNALS } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { constants } from 'node:os';
-import { cpuSeconds, type ChildCliOptions, type ChildRole, type ChildToParent, type ParentToChild } from './child-protocol.js';
+import { CHILD_ROLE_ENV, cpuSeconds, type ChildCliOptions, type ChildRole, type ChildToParent, type ParentToChild } from './child-protocol.js';
 
 /** keepalived's exit codes (lib/scheduler.h); 1, 2 and 4 make the parent stop instead of respawning. */
 export const KEEPALIVED_EXIT = {
@@ -82,6 +82,14 @@ function waitForStart(): Promise<Extract<ParentToChild, { type: 'start' }>> {
 export async function runChild(main: ChildMain): Promise<never> {
   // Until our handlers are in place: node's SIGUSR1 would start the inspector, RT signals kill.
   const early = ignoreSignals(DUMP_AND_RELOAD_SIGNALS);
+  // A JS crash would exit 1, which keepalived reads as a permanent FATAL error and stops
+  // everything; a crash is a bug to respawn from, like keepalived's SIGSEGV case.
+  const crash = (e: unknown): void => {
+    process.stderr.write(`${CHILD_IDENT[process.env[CHILD_ROLE_ENV] === 'checker' ? 'checker' : 'vrrp']}: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(KEEPALIVED_EXIT.PROGRAM_ERROR);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const start = await waitForStart();
   const { role, options } = start;
   const logger = createLogger({

@@ -42,6 +42,12 @@ export function renderManPage(): string {
     `.TP\n.I ${esc(KEEPALIVED_PID_FILE)}\nparent pid file (\\-p)`,
     `.TP\n.I ${esc(VRRP_PID_FILE)}\nVRRP child pid file (\\-r)`,
     `.TP\n.I ${esc(CHECKERS_PID_FILE)}\nhealth\\-checker child pid file (\\-c)`);
+  out.push('.SH ENVIRONMENT',
+    '.TP\n.B TMPDIR\nwhere dump files go when it is an absolute path (else /tmp)',
+    '.TP\n.B KEEPALIVED_TS_VRRP_ENTRY\\fR, \\fBKEEPALIVED_TS_CHECKER_ENTRY\nentry modules of the VRRP and checker children (default: the built daemons)',
+    '.TP\n.B KEEPALIVED_TS_CONFIG_LOADER\na module exporting loadConfig() used instead of the built\\-in configuration loader (tests)',
+    '.TP\n.B KEEPALIVED_TS_SYSLOG_SOCKET\nsyslog socket instead of /dev/log (tests)',
+    '.TP\n.B KEEPALIVED_TS_RESPAWN_UNIT_MS\nlength of one respawn back\\-off second in ms (tests)');
   out.push('.SH EXIT STATUS',
     '0 on a normal stop (also when another instance already runs, as keepalived);',
     '1 for a bad option or an unwritable pid file; a child exiting 1, 2 or 4 stops the daemon with that status.',

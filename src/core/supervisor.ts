@@ -3,6 +3,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { nsenterArgv } from './namespace.js';
 import { constants } from 'node:os';
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import { calcRestartDelay } from './restart-delay.js';
 import { pidfileRemove, pidfileWrite } from './pidfile.js';
@@ -101,6 +102,13 @@ export class Supervisor {
     if (this.stopping) return;
     const { role, entry, pidFile } = slot.spec;
     const { logger } = this.opts;
+    if (!existsSync(entry)) {
+      // Not a crash to respawn: the build lacks the daemon. Stop as on a FATAL exit.
+      logger.err(`${CHILD_IDENT[role]} entry module ${entry} not found - is keepalived-ts fully built?`);
+      logger.info(`${CHILD_IDENT[role]} exited with permanent error FATAL. Terminating`);
+      queueMicrotask(() => this.opts.onTerminate(KEEPALIVED_EXIT.FATAL));
+      return;
+    }
     const options = {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced' as const,

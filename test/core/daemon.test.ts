@@ -189,6 +189,22 @@ describe('respawn', () => {
     expect(existsSync(d.pidFiles.main)).toBe(false);
   });
 
+  it('an uncaught exception in a child is respawned, not taken as a permanent error', async () => {
+    d = startDaemon({ config: { vrrp: true, behaviour: { vrrp: { throwAfterMs: 100 } } }, args: ['-R'] });
+    await d.waitFor(/Error: test child crash/);
+    await d.waitFor(/Keepalived_vrrp exited with status 70/);
+    await d.waitFor(/VRRP child process\(\d+\) died: Exiting/);
+    expect((await d.exited).code).toBe(0);
+    expect(d.lines.some((l) => l.includes('permanent error'))).toBe(false);
+  });
+
+  it('a missing child entry module stops the daemon as a FATAL child error, naming the file', async () => {
+    d = startDaemon({ config: { vrrp: true }, env: { KEEPALIVED_TS_VRRP_ENTRY: '/nonexistent-kats/daemon.js' } });
+    await d.waitFor(/Keepalived_vrrp entry module \/nonexistent-kats\/daemon.js not found/);
+    await d.waitFor(/Keepalived_vrrp exited with permanent error FATAL\. Terminating/);
+    expect((await d.exited).code).toBe(1);
+  });
+
   it('a child that ignores SIGTERM is killed after child_wait_time', async () => {
     d = startDaemon({ config: { vrrp: true, childWaitTimeSec: 1, behaviour: { vrrp: { hangOnStop: true } } } });
     await d.waitFor(/Startup complete/);
