@@ -6,14 +6,18 @@
 // and feed it `<PRI>text` lines: with a local socket, logger writes exactly glibc's
 // header (tag and --id pid), and --prio-prefix takes each line's facility and severity.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 
 export const DEFAULT_SYSLOG_SOCKET = '/dev/log';
 const LOGGER_BINARY = '/usr/bin/logger';
+const SOCKET_RECHECK_MS = 5000;
 
 export interface SyslogTransportOptions {
   ident: string;
   pid: number;
   socketPath?: string;
+  /** How often to look for a recreated socket (default 5 s). */
+  socketRecheckMs?: number;
   /** Called once if the helper can't run; logging then carries on without syslog. */
   onError?: (message: string) => void;
 }
@@ -28,9 +32,31 @@ export class SyslogTransport {
   }
 
   send(pri: number, text: string): void {
+    this.followSocket();
     const helper = this.ensureHelper();
     // One message per line: logger splits on newlines, glibc would keep them; flatten.
     helper?.stdin?.write(`<${pri}>${text.replace(/\r?\n/g, ' ')}\n`);
+  }
+
+  // logger(1) connects once; glibc syslog() reconnects when journald/rsyslog recreates
+  // the socket. Look at the socket's inode now and then and start a fresh helper if it changed.
+  private socketIno: number | undefined;
+  private checkedAtMs = 0;
+  private followSocket(): void {
+    const now = Date.now();
+    if (now - this.checkedAtMs < (this.opts.socketRecheckMs ?? SOCKET_RECHECK_MS)) return;
+    this.checkedAtMs = now;
+    let ino: number | undefined;
+    try {
+      ino = statSync(this.socketPath).ino;
+    } catch {
+      ino = undefined;
+    }
+    if (this.socketIno !== undefined && ino !== this.socketIno && this.helper) {
+      this.helper.stdin?.end();
+      this.helper = undefined;
+    }
+    this.socketIno = ino;
   }
 
   private ensureHelper(): ChildProcess | undefined {

@@ -6,6 +6,7 @@ import { createLogger, childLogFileName } from '../../src/log/logger.js';
 import { parseLogFacility, LOG_DAEMON } from '../../src/log/facility.js';
 import { consoleTimestamp, logFileTimestamp } from '../../src/log/timestamp.js';
 import { startDgramListener } from './dgram-listener.js';
+import { SyslogTransport } from '../../src/log/syslog-transport.js';
 
 // glibc syslog() header for a local socket: <PRI>Mmm dd hh:mm:ss Ident[pid]: text
 const HEADER = /^<(\d+)>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) ([^[]+)\[(\d+)\]: (.*)$/s;
@@ -57,6 +58,25 @@ describe('syslog over a real unix datagram socket', () => {
       const got = await listener.done;
       expect(got.map((l) => HEADER.exec(l)![5])).toEqual(['shown']);
       expect(HEADER.exec(got[0]!)![4]).toBe(String(process.pid));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('syslog socket recreated (journald/rsyslog restart)', () => {
+  it('a new socket at the same path gets the next messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kats-log-'));
+    const sock = join(dir, 'log.sock');
+    try {
+      const first = await startDgramListener(sock, 1, 10);
+      const t = new SyslogTransport({ ident: 'Keepalived', pid: 7, socketPath: sock, socketRecheckMs: 0 });
+      t.send(30, 'before restart');
+      expect((await first.done).map((l) => l.replace(/^<30>.{15} /, ''))).toEqual(['Keepalived[7]: before restart']);
+      const second = await startDgramListener(sock, 1, 10);
+      t.send(30, 'after restart');
+      await t.close();
+      expect((await second.done).map((l) => l.replace(/^<30>.{15} /, ''))).toEqual(['Keepalived[7]: after restart']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
