@@ -34,12 +34,18 @@ export const host: HostInfo = {
     `Node.js ${process.version}\n\nSNMP, DBus and BFD are not supported.\n`,
 };
 
-async function genhash(argv: string[]): Promise<number> {
+type GenhashMain = (argv: string[], io?: undefined, amGenhash?: boolean) => Promise<number> | number;
+
+/**
+ * genhash mode: `keepalived-ts -T ARGS` (amGenhash false: keepalived's usage wording) or
+ * bin/genhash-ts. argv[0] given to genhash is the program name, as check_genhash() sees it.
+ */
+export async function genhash(args: string[], amGenhash = false, programName = PROGRAM_NAME): Promise<number> {
   try {
     const specifier = '../check/genhash.js';
-    const mod = (await import(specifier)) as { genhashMain?: (argv: string[]) => Promise<number> | number };
+    const mod = (await import(specifier)) as { genhashMain?: GenhashMain };
     if (typeof mod.genhashMain !== 'function') throw new Error('src/check/genhash.ts exports no genhashMain()');
-    return await mod.genhashMain(argv);
+    return await mod.genhashMain([programName, ...args], undefined, amGenhash);
   } catch (e) {
     process.stderr.write(`genhash mode is not available in this build: ${(e as Error).message}\n`);
     return 1;

@@ -81,6 +81,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   logger.info(`Starting ${VERSION_STRING}`);
   logger.info(`Running on Linux ${release()} ${osVersion()}`);
   for (const line of commandLineLines(deps.commandLine)) logger.info(line);
+  if (o.coreDump) logger.info('Core dump options -m/-M are not supported by keepalived-ts (node sets no RLIMIT_CORE); ignored');
 
   const stopped = async (code: number): Promise<number> => {
     early.close();

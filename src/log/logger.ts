@@ -1,6 +1,6 @@
 // keepalived's log_message(): syslog (unless -G), the console with -l when not forking
 // (lib/logger.c vlog_message), and optionally a log file (-g).
-import { openSync, closeSync, writeSync, fsyncSync } from 'node:fs';
+import { openSync, closeSync, writeSync } from 'node:fs';
 import { syslogPri, type Severity } from './facility.js';
 import { consoleTimestamp, logFileTimestamp } from './timestamp.js';
 import { SyslogTransport } from './syslog-transport.js';
@@ -21,6 +21,7 @@ export interface LoggerOptions {
   consoleWrite?: (line: string) => void;
   /** -g resolved to this process's file name. */
   logFile?: string;
+  /** --flush-log-file: accepted; lines are written unbuffered anyway. */
   flushLogFile?: boolean;
   /** -D count. */
   detailLevel: 0 | 1 | 2;
@@ -83,8 +84,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       if (opts.console) consoleWrite(`${consoleTimestamp(d)}: ${text}\n`);
       if (logFd !== undefined) {
         try {
+          // Unbuffered write(2): every line is already "flushed" (--flush-log-file is implied).
           writeSync(logFd, `${logFileTimestamp(d)}: ${text}\n`);
-          if (opts.flushLogFile) fsyncSync(logFd);
         } catch {
           // A full disk must not stop the daemon; syslog still gets the line.
         }

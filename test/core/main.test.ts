@@ -45,13 +45,18 @@ describe('bin/keepalived-ts', () => {
     expect(h.stderr).toMatch(/^Usage: keepalived-ts \[OPTION\.\.\.\]\n/);
   });
 
-  it('-T goes to genhash mode (or says clearly that it is not built)', () => {
-    const r = run(['-T', '--help']);
-    if (existsSync(join(ROOT, 'dist/src/check/genhash.js'))) {
-      expect(r.stderr).not.toMatch(/genhash mode is not available/);
-    } else {
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/^genhash mode is not available in this build: /);
-    }
+  it.each([[['-T', '--help']], [['-n', '-T', '--help']]])('%j: genhash mode, as keepalived -T (program name aside)', (args) => {
+    const ours = run(args);
+    if (/genhash mode is not available/.test(ours.stderr)) throw new Error(`genhash not built: ${ours.stderr}`);
+    const real = oracle(args);
+    expect({ rc: ours.status, out: ours.stdout, err: ours.stderr })
+      .toEqual({ rc: real.status, out: real.stdout, err: real.stderr.replaceAll('/usr/sbin/keepalived', 'keepalived-ts') });
+  });
+
+  it('bin/genhash-ts is genhash', () => {
+    const ours = spawnSync(process.execPath, [join(ROOT, 'bin/genhash-ts'), '-h'], { encoding: 'utf8', timeout: 20_000 });
+    const real = spawnSync('genhash', ['-h'], { encoding: 'utf8', timeout: 5000 });
+    if (real.error) throw new Error(`Debian genhash missing: ${real.error.message}`);
+    expect({ rc: ours.status, err: ours.stderr }).toEqual({ rc: real.status, err: real.stderr.replaceAll('genhash', 'genhash-ts') });
   });
 });
