@@ -8,6 +8,7 @@ import { KEYWORD_TREE, type KwTree } from './keyword-tree.js';
 import { keywordInfo, SCRIPT_KEYWORDS } from './keyword-types.js';
 import type { LogicalLine } from './reader.js';
 import { didYouMean } from './suggest.js';
+import { splitScriptArgv } from './build/scripts.js';
 
 const TYPOGRAPHIC = /[\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb]/;
 
@@ -140,7 +141,7 @@ export class Walker {
       if (TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
       const info = keywordInfo(blockName, kw);
       let args = l.words.slice(1);
-      if (SCRIPT_KEYWORDS.has(kw) && info.spec.t === 'script') args = scriptArgs(l.line, kw);
+      if (SCRIPT_KEYWORDS.has(kw)) args = scriptArgs(l.line, kw, this.sink);
       const n: KwNode = { keyword: kw, args, loc: kwLoc, raw: l.line.raw, text: l.line.text };
       if (node.since) {
         this.sink.report({ err: ConfigErr.OK, ours: true, message: `'${kw}' is a keyword of keepalived ${node.since}; keepalived 2.2.7 (Debian 12) rejects it as unknown`, loc: kwLoc });
@@ -236,37 +237,16 @@ function findElsewhere(kw: string, current: string): string | undefined {
 }
 
 /**
- * The script tokeniser (keepalived alloc_strvec_quoted): both quote kinds, glued to text as in
- * the shell; gives KEYWORD SCRIPT [USER [GROUP]] as words. Backslash pairs are kept verbatim here;
- * the argv split with escapes is done when the script is run (src/config/script-words.ts).
+ * The script keywords' tokeniser: keepalived re-splits the whole line with
+ * alloc_strvec_quoted_escaped() (quotes of both kinds, escapes), giving KEYWORD SCRIPT [USER [GROUP]].
+ * The SCRIPT word is split again into argv when the script is built (build/scripts.ts).
  */
-export function scriptArgs(line: LogicalLine, kw: string): Word[] {
-  const s = line.text;
-  const out: Word[] = [];
-  let i = 0;
-  let first = true;
-  while (i < s.length) {
-    while (i < s.length && /[ \t]/.test(s[i]!)) i++;
-    if (i >= s.length) break;
-    const start = i;
-    let word = '';
-    let quoted = false;
-    let q: string | null = null;
-    while (i < s.length) {
-      const c = s[i]!;
-      if (q) {
-        if (c === q) { q = null; i++; continue; }
-        if (c === '\\' && i + 1 < s.length) { word += c + s[i + 1]; i += 2; continue; }
-        word += c; i++;
-        continue;
-      }
-      if (c === '"' || c === "'") { q = c; quoted = true; i++; continue; }
-      if (c === ' ' || c === '\t') break;
-      if (c === '\\' && i + 1 < s.length) { word += c + s[i + 1]; i += 2; continue; }
-      word += c; i++;
-    }
-    if (first) { first = false; if (word === kw) continue; }
-    out.push({ text: word, col: colIn(line.raw, s.slice(start, i), 0), quoted });
+export function scriptArgs(line: LogicalLine, kw: string, sink?: DiagnosticSink): Word[] {
+  const r = splitScriptArgv(line.text);
+  if ('error' in r) {
+    sink?.report({ err: ConfigErr.UNMATCHED_QUOTE, message: r.error, loc: line.loc });
+    return [];
   }
-  return out;
+  const words = r.argv[0] === kw ? r.argv.slice(1) : r.argv;
+  return words.map((text) => ({ text, quoted: true }));
 }
