@@ -70,6 +70,7 @@ export async function loadDaemonConfig(file: string, configId: string, opts: Loa
     ...(r.config.root.netNamespace !== undefined ? { netNamespace: r.config.root.netNamespace } : {}),
     ...(r.config.root.instance !== undefined ? { instance: r.config.root.instance } : {}),
     usePidDir: r.config.root.usePidDir,
+    files: r.config.files,
     ...(r.config.global.reloadCheckConfig !== undefined
       ? { reloadCheckConfig: r.config.global.reloadCheckConfig === true ? '/dev/null' : r.config.global.reloadCheckConfig }
       : {}),

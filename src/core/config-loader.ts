@@ -30,6 +30,8 @@ export interface LoadedConfig {
    * `Cannot change %s at a reload - please restart keepalived` (e.g. "network namespace").
    */
   fixedAtReload?: Record<string, string>;
+  /** Every file read, main file first (logged as `Opening file '%s'.` with -D). */
+  files?: string[];
   /** global_defs reload_check_config: its log file ('/dev/null' when given without one). */
   reloadCheckConfig?: string;
   /** global_defs net_namespace, instance, use_pid_dir. */

@@ -92,6 +92,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   const configFile = o.configFile ?? DEFAULT_CONFIG_FILE;
   const configId = o.configId ?? defaultConfigId();
   let current = await deps.loadConfig(configFile, configId, { allConfig: o.allConfig });
+  for (const f of current.files ?? []) logger.detail(`Opening file '${f}'.`);
   for (const d of current.diagnostics) logger.info(d);
   if (!current.ok) return stopped(current.exitCode ?? 2);
   logger.info(`Configuration file ${configFile}`);

@@ -91,8 +91,10 @@ describe('start-up and SIGTERM', () => {
 describe('with the real config pipeline (src/config via config-adapter.ts)', () => {
   const conf = 'global_defs {\n  router_id t1\n}\nstatic_ipaddress {\n  192.0.2.7/32 dev lo\n}\n';
   it('runs only the VRRP child for a static_ipaddress-only keepalived.conf and hands it the parsed config', async () => {
-    d = startDaemon({ config: conf, env: { KEEPALIVED_TS_CONFIG_LOADER: '' } });
+    d = startDaemon({ config: conf, env: { KEEPALIVED_TS_CONFIG_LOADER: '' }, args: ['-D'] });
     await d.waitFor(/test child vrrp got static_ipaddress=1 virtual_servers=0 router_id=t1/);
+    const opening = await d.waitFor(new RegExp(`: Opening file '${d.dir}/keepalived.json'\\.$`));
+    expect((await d.waitFor(/: Configuration file /)).index).toBeGreaterThan(opening.index);
     await d.waitFor(/Startup complete/);
     expect(d.lines.some((l) => l.includes('Starting Healthcheck child'))).toBe(false);
     d.proc.kill('SIGTERM');
