@@ -16,6 +16,8 @@ export interface CheckerState {
   urlIt: number | null;
   /** HTTP: the url that failed (failed_url). */
   failedUrl: number | null;
+  /** HTTP: last Content-Length minus received bytes logged, per url (url->len_mismatch). */
+  lenMismatch: Map<number, number>;
   lastRanMs: number;
 }
 
@@ -122,6 +124,16 @@ function httpEpilog(c: CheckerState, spec: HttpGetSpec, method: HttpMethod, ctx:
 /** http_handle_response() + timeout_epilog(). */
 export function httpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx): EpilogOutcome {
   const spec = c.spec as HttpGetSpec;
+  const urlIndex = c.urlIt ?? 0;
+  const url = spec.urls[urlIndex];
+  // http_handle_response(): report a length mismatch the first time this difference is seen.
+  if (r.lengthMismatch && url) {
+    const diff = r.lengthMismatch.contentLength - r.lengthMismatch.rxBytes;
+    if (c.lenMismatch.get(urlIndex) !== diff) {
+      ctx.log(`http_check for RS ${ctx.fmt} VS ${ctx.fmtVs} url ${url.virtualhost ?? ''}${url.path}: content_length (${r.lengthMismatch.contentLength}) does not match received bytes (${r.lengthMismatch.rxBytes})`);
+      c.lenMismatch.set(urlIndex, diff);
+    }
+  } else if (r.ok) c.lenMismatch.set(urlIndex, 0);
   if (r.ok) {
     if (!c.isUp) ctx.log(`${r.detail ?? 'HTTP status code'} success to ${ctx.fmt} url(${spec.urls[c.urlIt ?? 0]?.path ?? ''})`);
     return httpEpilog(c, spec, 'new', ctx);
@@ -211,8 +223,8 @@ function signalNumber(name: string): number {
 }
 
 /**
- * dns_final() / smtp_final() shape: failures are retried only while up; a down checker
- * is re-tried every delay_loop. `prefix` is "DNS_CHECK (fmt) " or "SMTP_CHECK ".
+ * dns_final() shape: failures are retried only while up; a down checker is re-tried every delay_loop.
+ * `prefix` is "DNS_CHECK (fmt) " (BFD reuses it for its not-supported result).
  */
 export function upRetryResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, names: { prefix: string; success?: string; smtp: string }): EpilogOutcome {
   const spec = c.spec;
@@ -234,6 +246,24 @@ export function upRetryResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, n
     ctx.update(true, `=> ${names.smtp}succeed on service <=`);
   }
   c.retryIt = 0;
+  c.hasRun = true;
+  return { delayMs: spec.delayLoopMs };
+}
+
+/** smtp_final(): `++retry_it <= retry` retries (even while down); retry_it only resets on success. */
+export function smtpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, serverPair: string): EpilogOutcome {
+  const spec = c.spec;
+  if (!r.ok) {
+    if ((c.isUp || !c.hasRun) && (spec.logAllFailures || c.retryIt >= spec.retry)) ctx.log(`SMTP_CHECK ${r.reason}`);
+    if (++c.retryIt <= spec.retry) return { delayMs: spec.delayBeforeRetryMs };
+    if (c.isUp || !c.hasRun) ctx.update(false, `=> CHECK failed on service : ${r.reason} <=`);
+    return { delayMs: spec.delayLoopMs };
+  }
+  c.retryIt = 0;
+  if (!c.isUp || !c.hasRun) {
+    ctx.log(`Remote SMTP server ${serverPair} succeed on service.`);
+    ctx.update(true, '=> CHECK succeed on service <=');
+  }
   c.hasRun = true;
   return { delayMs: spec.delayLoopMs };
 }

@@ -41,6 +41,11 @@ export class CheckRunner {
     this.apply(this.sched.stop());
   }
 
+  /** Feed netlink address events here for ha_suspend. */
+  addressChanged(ip: string, present: boolean): void {
+    if (!this.stopped) this.apply(this.sched.handle({ type: 'address', ip, present }, this.now()));
+  }
+
   snapshot(): ReturnType<CheckScheduler['snapshot']> {
     return this.sched.snapshot();
   }

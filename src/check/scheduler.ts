@@ -1,7 +1,7 @@
 // Sans-I/O health-check scheduler: events and the current time in, actions out.
 // Timing and state follow keepalived check/check_api.c (register_checkers_thread), check_data.c
 // (alpha, initial retry_it) and ipwrapper.c (update_svr_checker_state); see pool.ts and epilog.ts.
-import { type CheckerState, type EpilogCtx, type EpilogOutcome, httpResult, miscResult, tcpEpilog, upRetryResult } from './epilog.js';
+import { type CheckerState, type EpilogCtx, type EpilogOutcome, httpResult, miscResult, smtpResult, tcpEpilog, upRetryResult } from './epilog.js';
 import { formatPair, formatRs, formatVs } from './format.js';
 import { IPVS_WEIGHT_LIMIT, type RsState, VsPool } from './pool.js';
 import type { CheckAction, CheckEvent, CheckerSpec, FileCheckSpec, ProbeResult, VirtualServerSpec } from './types.js';
@@ -21,6 +21,8 @@ interface Entry {
   pool: VsPool;
   rs: RsState;
   running: boolean;
+  /** checker->enabled: false while ha_suspend holds it. */
+  enabled: boolean;
 }
 
 export function checkerId(vs: number, rs: number, checker: number): string {
@@ -30,6 +32,8 @@ export function checkerId(vs: number, rs: number, checker: number): string {
 export class CheckScheduler {
   private readonly pools: VsPool[] = [];
   private readonly entries = new Map<string, Entry>();
+  /** ha_suspend_addr_count per pool index. */
+  private readonly haAddrCount: number[] = [];
   private out: CheckAction[] = [];
   private stopped = false;
   private started = false;
@@ -46,13 +50,13 @@ export class CheckScheduler {
             id, spec, isUp: true, hasRun: false,
             // check_data.c: "For non alpha mode, one failure is enough initially."
             retryIt: spec.retry, curWeight: 0, lastExitCode: 0,
-            urlIt: spec.type === 'HTTP_GET' || spec.type === 'SSL_GET' ? 0 : null, failedUrl: null, lastRanMs: 0,
+            urlIt: spec.type === 'HTTP_GET' || spec.type === 'SSL_GET' ? 0 : null, failedUrl: null, lenMismatch: new Map(), lastRanMs: 0,
           };
           if (spec.alpha) {
             c.isUp = false;
             rs.numFailedCheckers++;
           }
-          this.entries.set(id, { c, pool, rs, running: false });
+          this.entries.set(id, { c, pool, rs, running: false, enabled: true });
         });
       });
     });
@@ -72,7 +76,8 @@ export class CheckScheduler {
       p.init();
     }
     for (const e of this.entries.values()) {
-      this.out.push({ type: 'log', text: `Activating healthchecker for service ${formatRs(e.rs.spec, e.pool.spec)} for VS ${formatVs(e.pool.spec)}` });
+      if (e.pool.spec.haSuspend && !this.haAddrCount[this.pools.indexOf(e.pool)]) e.enabled = false;
+      this.out.push({ type: 'log', text: `${e.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${formatRs(e.rs.spec, e.pool.spec)} for VS ${formatVs(e.pool.spec)}` });
       const warmup = e.c.spec.warmupMs ? e.c.spec.warmupMs * this.opts.random() : 0;
       this.out.push({ type: 'scheduleTimer', timerId: e.c.id, delayMs: BOOTSTRAP_DELAY_MS + warmup });
     }
@@ -82,7 +87,8 @@ export class CheckScheduler {
   handle(ev: CheckEvent, nowMs: number): CheckAction[] {
     if (ev.type === 'stop') return this.stop();
     if (this.stopped) return [];
-    if (ev.type === 'timer') this.onTimer(ev.timerId, nowMs);
+    if (ev.type === 'address') this.onAddress(ev.ip, ev.present);
+    else if (ev.type === 'timer') this.onTimer(ev.timerId, nowMs);
     else this.onResult(ev.checkerId, ev.result, nowMs);
     return this.flush();
   }
@@ -95,9 +101,29 @@ export class CheckScheduler {
     return this.flush();
   }
 
+  /** update_checker_activity(): ha_suspend counts the VS address and (de)activates its checkers. */
+  private onAddress(ip: string, present: boolean): void {
+    this.pools.forEach((p, i) => {
+      const a = p.spec.addr;
+      if (!p.spec.haSuspend || a.kind !== 'ip' || a.ip !== ip) return;
+      this.haAddrCount[i] = Math.max(0, (this.haAddrCount[i] ?? 0) + (present ? 1 : -1));
+      if (!this.started) return;
+      for (const e of this.entries.values()) {
+        if (e.pool !== p || e.enabled === present || (!present && this.haAddrCount[i])) continue;
+        this.out.push({ type: 'log', text: `${present ? 'Activat' : 'Suspend'}ing healthchecker for service ${formatRs(e.rs.spec, p.spec)} for VS ${formatVs(p.spec)}` });
+        e.enabled = present;
+      }
+    });
+  }
+
   private onTimer(id: string, nowMs: number): void {
     const e = this.entries.get(id);
     if (!e || e.running) return;
+    // A suspended checker just re-arms (tcp_connect_thread and friends: `if (!checker->enabled)`).
+    if (!e.enabled) {
+      this.out.push({ type: 'scheduleTimer', timerId: id, delayMs: e.c.spec.delayLoopMs });
+      return;
+    }
     e.running = true;
     e.c.lastRanMs = nowMs;
     const action: CheckAction = { type: 'runProbe', checkerId: id, spec: e.c.spec };
@@ -159,11 +185,7 @@ export class CheckScheduler {
       case 'DNS_CHECK':
         return upRetryResult(e.c, r, ctx, { prefix: `DNS_CHECK (${ctx.fmt}) `, smtp: 'DNS_CHECK: ' });
       case 'SMTP_CHECK':
-        return upRetryResult(e.c, r, ctx, {
-          prefix: 'SMTP_CHECK ',
-          success: `Remote SMTP server ${formatPair(spec.conn.connectIp, spec.conn.connectPort)} succeed on service.`,
-          smtp: 'CHECK ',
-        });
+        return smtpResult(e.c, r, ctx, formatPair(spec.conn.connectIp, spec.conn.connectPort));
       case 'FILE_CHECK':
         return this.fileResult(e, spec, r, ctx);
       case 'BFD_CHECK':

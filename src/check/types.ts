@@ -162,14 +162,22 @@ export interface VirtualServerSpec {
   sorryServer?: SorryServerSpec;
   omega: boolean;
   smtpAlert: boolean;
+  /** ha_suspend: checkers run only while the VS address is present on this host (not for fwmark/group). */
+  haSuspend?: boolean;
   realServers: RealServerSpec[];
 }
 
 /** What a probe reports. `reason` is keepalived's message fragment (e.g. "HTTP status code error to"). */
 /** `logs` are extra lines the adapter wants logged (e.g. a spawn errno), emitted before the epilog. */
 export type ProbeResult =
-  | { ok: true; detail?: string; weight?: number; exitStatus?: number; logs?: string[] }
-  | { ok: false; reason: string; exitStatus?: number; signal?: string; timedOut?: boolean; logs?: string[] };
+  | { ok: true; detail?: string; weight?: number; exitStatus?: number; logs?: string[]; lengthMismatch?: LengthMismatch }
+  | { ok: false; reason: string; exitStatus?: number; signal?: string; timedOut?: boolean; logs?: string[]; lengthMismatch?: LengthMismatch };
+
+/** HTTP: Content-Length and the body bytes actually received differ (logged once per distinct difference). */
+export interface LengthMismatch {
+  contentLength: number;
+  rxBytes: number;
+}
 
 /** Identifies one checker: indices into the config, stable across a run. */
 export interface CheckerRef {
@@ -181,6 +189,8 @@ export interface CheckerRef {
 export type CheckEvent =
   | { type: 'probeResult'; checkerId: string; result: ProbeResult }
   | { type: 'timer'; timerId: string }
+  /** A local address appeared/disappeared (netlink); drives ha_suspend (update_checker_activity). */
+  | { type: 'address'; ip: string; present: boolean }
   | { type: 'stop' };
 
 export type CheckAction =

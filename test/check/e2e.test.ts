@@ -72,7 +72,7 @@ describe('CheckRunner with real HTTP_GET and TCP_CHECK probes', () => {
     await tcpSrv.close().catch(() => undefined);
   });
 
-  it('goes down after connect_timeout + retry × (delay_before_retry + connect_timeout), and back up after keepalived's extra round of urls', async () => {
+  it('goes down after connect_timeout + retry × (delay_before_retry + connect_timeout), and back up after one extra round of urls (keepalived epilog)', async () => {
     await sleep(1_500); // bootstrap (1 s) + a first good round
     expect(runner.snapshot()[0]!.rs[0]!.alive).toBe(true);
     flaky.mode = 'hang';

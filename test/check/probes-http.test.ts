@@ -51,7 +51,10 @@ describe('HTTP_GET against a live server', () => {
   it('checks the MD5 digest of the body, truncated at Content-Length', async () => {
     expect(await probeHttp(spec(lab.port, [{ path: '/ok', digest: md5(BODY) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
     expect(await probeHttp(spec(lab.port, [{ path: '/nolen', digest: md5(BODY) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
-    expect(await probeHttp(spec(lab.port, [{ path: '/extra', digest: md5(Buffer.from('0123456789')) }]))).toEqual({ ok: true, detail: 'MD5 digest' });
+    // 30 bytes sent for Content-Length 10: the digest covers 10, and the mismatch is reported for the log.
+    expect(await probeHttp(spec(lab.port, [{ path: '/extra', digest: md5(Buffer.from('0123456789')) }]))).toEqual({
+      ok: true, detail: 'MD5 digest', lengthMismatch: { contentLength: 10, rxBytes: 30 },
+    });
     expect(await probeHttp(spec(lab.port, [{ path: '/ok', digest: md5(Buffer.from('other')) }]))).toMatchObject({ ok: false, reason: 'MD5 digest error to' });
   });
 

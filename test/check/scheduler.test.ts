@@ -222,7 +222,124 @@ describe('checker ids and stop', () => {
     const stray = sched.handle({ type: 'probeResult', checkerId: checkerId(0, 0, 0), result: OK }, 10);
     expect(stray).toEqual([{ type: 'log', text: 'Ignoring result for checker 0/0/0 that is not running' }]);
     const stop = sched.stop();
-    expect(stop.map((a) => a.type)).toEqual(['log', 'removeRealServer', 'notifyFifo' , 'removeVirtualServer'].filter((t) => t !== 'notifyFifo'));
+    // Without omega, shutdown notifies nothing: log, remove the RS, remove the VS.
+    expect(stop.map((a) => a.type)).toEqual(['log', 'removeRealServer', 'removeVirtualServer']);
+    expect(stop[0]).toEqual({ type: 'log', text: `Shutting down service ${RS} from VS ${VS}` });
     expect(sched.handle({ type: 'timer', timerId: checkerId(0, 0, 0) }, 20)).toEqual([]);
+  });
+});
+
+describe('other checker types and options', () => {
+  const http = (o: Partial<CheckerSpec> = {}): CheckerSpec => ({
+    type: 'HTTP_GET', conn: { connectIp: '10.0.0.2', connectPort: 80, connectTimeoutMs: 1_000 }, httpProtocol: '1.0', fastRecovery: false, enableSni: false,
+    urls: [{ path: '/', statusCodes: [[200, 299]] }], ...timing({ delayLoopMs: 10_000, retry: 0, delayBeforeRetryMs: 2_000 }), ...o,
+  } as CheckerSpec);
+
+  it('fast_recovery walks the remaining urls at once while the checker is not up yet', () => {
+    const urls = [{ path: '/a', statusCodes: [[200, 299]] as Array<[number, number]> }, { path: '/b', statusCodes: [[200, 299]] as Array<[number, number]> }];
+    const run = (fastRecovery: boolean) => {
+      const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [http({ fastRecovery, alpha: true, urls } as Partial<CheckerSpec>)])]);
+      const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([]));
+      sim.start();
+      sim.run(25_000);
+      return sim;
+    };
+    const fast = run(true);
+    // /a at 1 s, /b at once (not up yet) → up at 1 s; then one url per delay_loop.
+    expect(fast.probeTimes().slice(0, 3)).toEqual([1_000, 1_000, 11_000]);
+    expect(fast.ipvs()).toEqual([[1_000, 'add 10.0.0.2:80 w1']]);
+    const slow = run(false);
+    expect(slow.probeTimes().slice(0, 2)).toEqual([1_000, 11_000]);
+    expect(slow.ipvs()).toEqual([[11_000, 'add 10.0.0.2:80 w1']]);
+  });
+
+  it('content_length mismatch is logged once per distinct difference', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [http()])]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), () => ({ result: { ok: true, lengthMismatch: { contentLength: 10, rxBytes: 4 } } }));
+    sim.start();
+    sim.run(35_000);
+    expect(sim.logs().filter(([, s]) => s.includes('content_length'))).toEqual([
+      [1_000, `http_check for RS ${RS} VS ${VS} url /: content_length (10) does not match received bytes (4)`],
+    ]);
+  });
+
+  it('SMTP_CHECK: retries counted with ++retry_it <= retry, logs with keepalived\'s prefix', () => {
+    const smtp: CheckerSpec = { type: 'SMTP_CHECK', conn: { connectIp: '10.0.0.2', connectPort: 25, connectTimeoutMs: 1_000 }, heloName: 'h', ...timing({ delayLoopMs: 10_000, retry: 1, delayBeforeRetryMs: 2_000 }) };
+    const v = vs('10.0.0.1', 25, [rs('10.0.0.2', 25, [smtp])]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (_s, _u, now) => ({ result: now >= 10_000 ? { ok: false, reason: 'Bad greeting banner from server [10.0.0.2]:25' } : OK }));
+    sim.start();
+    sim.run(30_000);
+    // 1 s ok; 11 s fails (retry 1 → 13 s), 13 s fails → down, next at 23 s.
+    expect(sim.probeTimes()).toEqual([1_000, 11_000, 13_000, 23_000]);
+    const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
+    expect(logs).toContain('1000 Remote SMTP server [10.0.0.2]:25 succeed on service.');
+    expect(logs).toContain('13000 SMTP_CHECK Bad greeting banner from server [10.0.0.2]:25');
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:25 w1'], [13_000, 'del 10.0.0.2:25']]);
+  });
+
+  it('DNS_CHECK: failures retried while up, "after N retries" on the last one', () => {
+    const dns: CheckerSpec = { type: 'DNS_CHECK', conn: { connectIp: '10.0.0.2', connectPort: 53, connectTimeoutMs: 1_000 }, dnsType: 'SOA', dnsName: '.', ...timing({ delayLoopMs: 10_000, retry: 3, delayBeforeRetryMs: 10_000 }) };
+    const v = vs('10.0.0.1', 53, [rs('10.0.0.2', 53, [dns])], { protocol: 'udp' });
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (_s, _u, now) => ({ result: now >= 5_000 ? { ok: false, reason: 'read timeout from socket', timedOut: true } : OK }));
+    sim.start();
+    sim.run(50_000);
+    expect(sim.logs().map(([t, s]) => `${t} ${s}`)).toContain('41000 DNS_CHECK ([10.0.0.2]:udp:53) read timeout from socket after 3 retries');
+    expect(sim.ipvs().at(-1)).toEqual([41_000, 'del 10.0.0.2:53']);
+  });
+
+  it('FILE_CHECK: value × weight changes the RS weight; weight 0 tracks non-zero as down', () => {
+    const file = (weight: number): CheckerSpec => ({ type: 'FILE_CHECK', trackFileName: 'tf', filePath: '/x', weight, reverse: false, ...timing({ delayLoopMs: 10_000 }) });
+    const values = [3, 3, 0];
+    let n = 0;
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [file(2)], { weight: 1 })]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), () => ({ result: { ok: true, weight: values[Math.min(n++, 2)]! } }));
+    sim.start();
+    sim.run(25_000);
+    expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w1'], [1_000, 'weight 10.0.0.2:80 w7'], [21_000, 'weight 10.0.0.2:80 w1']]);
+    const v0 = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [file(0)])]);
+    const sim0 = new SimLoop(new CheckScheduler([v0], { random: zero }), (_s, _u, now) => ({ result: { ok: true, weight: now > 5_000 ? 1 : 0 } }));
+    sim0.start();
+    sim0.run(15_000);
+    expect(sim0.ipvs()).toEqual([[0, 'add 10.0.0.2:80 w1'], [11_000, 'del 10.0.0.2:80']]);
+  });
+
+  it('ha_suspend: checkers wait for the VS address, and are suspended when it goes', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80, { delayLoopMs: 10_000 })])], { haSuspend: true });
+    const sched = new CheckScheduler([v], { random: zero });
+    const sim = new SimLoop(sched, downDuring([]));
+    sim.start();
+    expect(sim.logs().filter(([, s]) => s.includes('healthchecker'))).toEqual([[0, `Deactivating healthchecker for service ${RS} for VS ${VS}`]]);
+    sim.run(15_000);
+    expect(sim.probeTimes()).toEqual([]);
+    sim.actions.push(...sched.handle({ type: 'address', ip: '10.0.0.1', present: true }, 15_000).map((a) => ({ t: 15_000, a })));
+    expect(sim.logs().at(-1)![1]).toBe(`Activating healthchecker for service ${RS} for VS ${VS}`);
+    sim.run(30_000);
+    expect(sim.probeTimes()).toEqual([21_000]);
+    sim.actions.push(...sched.handle({ type: 'address', ip: '10.0.0.1', present: false }, 30_000).map((a) => ({ t: 30_000, a })));
+    expect(sim.logs().at(-1)![1]).toBe(`Suspending healthchecker for service ${RS} for VS ${VS}`);
+    sim.run(60_000);
+    expect(sim.probeTimes()).toEqual([21_000]);
+  });
+
+  it('omega: shutdown runs notify_down, quorum_down and RS smtp alerts', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80)], { notifyDown: ['/bin/rs-down'], smtpAlert: true })], { omega: true, quorumDown: ['/bin/q-down'] });
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([]));
+    sim.start();
+    sim.run(2_000);
+    sim.stop();
+    const after = sim.actions.filter(({ t, a }) => t === 2_000 && a.type !== 'log').map(({ a }) => a.type === 'runScript' ? `script ${a.argv[0]}` : a.type);
+    expect(after).toEqual(['removeRealServer', 'script /bin/rs-down', 'notifyFifo', 'smtpAlert', 'script /bin/q-down', 'notifyFifo', 'removeVirtualServer']);
+  });
+
+  it('smtp_alert on an RS sends keepalived\'s subject when the checker changes state', () => {
+    const v = vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80, { delayLoopMs: 10_000, retry: 0 })], { smtpAlert: true })]);
+    const sim = new SimLoop(new CheckScheduler([v], { random: zero }), downDuring([[5_000, 15_000]]));
+    sim.start();
+    sim.run(25_000);
+    const mails = sim.actions.filter(({ a }) => a.type === 'smtpAlert').map(({ t, a }) => [t, (a as { subject: string }).subject, (a as { body: string }).body]);
+    expect(mails).toEqual([
+      [11_000, `Realserver ${RS} of virtual server ${VS} - DOWN`, '=> TCP CHECK failed on service <='],
+      [21_000, `Realserver ${RS} of virtual server ${VS} - UP`, '=> TCP CHECK succeed on service <='],
+    ]);
   });
 });

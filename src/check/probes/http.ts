@@ -81,12 +81,13 @@ export async function probeHttp(spec: HttpGetSpec, urlIndex = 0, signal?: AbortS
   const s = out.summary;
   if (s.overflow === 'body') return { ok: false, reason: `Read, body over ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes from` };
   if (out.end === 'timeout') return { ok: false, reason: s.extracted || s.head.length ? 'Timeout HTTP read' : 'Timeout WEB read', timedOut: true };
-  if (out.end === 'error') return { ok: false, reason: 'Read error with', logs: [] };
+  if (out.end === 'error') return { ok: false, reason: 'Read error with' };
   if (!s.extracted) return { ok: false, reason: 'Read, no data received from' };
   if (!statusAccepted(s.statusCode, url.statusCodes)) return { ok: false, reason: 'HTTP status code error to' };
+  const mismatch = s.contentLength !== null && s.contentLength !== s.rxBytes ? { lengthMismatch: { contentLength: s.contentLength, rxBytes: s.rxBytes } } : {};
   let detail = 'HTTP status code';
   if (url.digest) {
-    if (url.digest.toLowerCase() !== s.digest) return { ok: false, reason: 'MD5 digest error to' };
+    if (url.digest.toLowerCase() !== s.digest) return { ok: false, reason: 'MD5 digest error to', ...mismatch };
     detail = 'MD5 digest';
   }
   if (url.regex) {
@@ -96,8 +97,8 @@ export async function probeHttp(spec: HttpGetSpec, urlIndex = 0, signal?: AbortS
     } catch (err) {
       return { ok: false, reason: 'Regex match failed', logs: [`Invalid regex: '${url.regex}': ${(err as Error).message}`] };
     }
-    if (matched === Boolean(url.regexNoMatch)) return { ok: false, reason: 'Regex match failed' };
+    if (matched === Boolean(url.regexNoMatch)) return { ok: false, reason: 'Regex match failed', ...mismatch };
     detail = 'Regex match';
   }
-  return { ok: true, detail };
+  return { ok: true, detail, ...mismatch };
 }
