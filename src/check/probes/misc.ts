@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import type { MiscCheckSpec, ProbeResult } from '../types.js';
 
-/** Grace between SIGTERM and SIGKILL once misc_timeout expired. */
-export const MISC_KILL_GRACE_MS = 1000;
+/** Grace between SIGTERM and SIGKILL once misc_timeout expired (check_misc.c: timeout = 2 s). */
+export const MISC_KILL_GRACE_MS = 2000;
 
 function killGroup(pid: number, sig: NodeJS.Signals): void {
   try {
