@@ -205,8 +205,8 @@ function checkVridConflicts(ctx: BuildCtx, insts: VrrpInstance[]): void {
       }
       if (a.interface !== b.interface) continue;
       if (a.mcastDstIp !== b.mcastDstIp) continue;
-      ctx.error(`${b.name} and ${a.name} both use VRID ${a.vrid}`, a.loc, ConfigErr.GENERAL_ERROR,
-        `on interface ${a.interface ?? '(none)'}, ${a.family === 'inet' ? 'IPv4' : 'IPv6'}; keepalived's VRRP process exits on this (issue #389)`);
+      ctx.error(`${b.name} and ${a.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface ?? ''}`, a.loc, ConfigErr.GENERAL_ERROR,
+        `keepalived's VRRP process exits on this (issue #389); change one virtual_router_id`);
     }
   }
 }
@@ -285,7 +285,13 @@ function checkScript(ctx: BuildCtx, s: Script | undefined, user: ScriptUserInfo,
   return f;
 }
 
-function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
+interface ScriptUsers {
+  security: boolean;
+  userOf: (s: Script | undefined, explicit?: string) => ScriptUserInfo;
+  report: (flags: ScriptFlags[], what: string) => void;
+}
+
+function scriptUsers(ctx: BuildCtx, cfg: KeepalivedConfig): ScriptUsers {
   const g = cfg.global;
   const security = g.enableScriptSecurity;
   const defUser = g.scriptUser ? lookupUser(g.scriptUser.user) : lookupUser('keepalived_script');
@@ -304,16 +310,28 @@ function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
         first.loc, ConfigErr.SECURITY_ERROR, "add 'enable_script_security' to global_defs, and run scripts as a non-root 'script_user'");
     }
   };
-  // VRRP process
-  if (cfg.vrrpInstances.length) {
+  return { security, userOf, report };
+}
+
+/**
+ * keepalived's check_vrrp_script_security(), run before the instances are completed: scripts
+ * not found or insecure are disabled and dropped from the instances and groups tracking them.
+ */
+function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSecurity: VrrpInstance[]): void {
+  const haveInstances = instancesForSecurity.length > 0;
+  if (!haveInstances) return;
+  const { security, userOf, report } = scriptUsers(ctx, cfg);
+  const g = cfg.global;
+  const disabled = new Set<string>();
+  {
     const flags: ScriptFlags[] = [];
     for (const vs of cfg.vrrpScripts) {
       const f = checkScript(ctx, vs.script, userOf(vs.script, vs.user), security);
       flags.push(f);
-      if (f.insecure && security) ctx.error(`Disabling track script ${vs.name} due to insecure`, vs.loc);
-      else if (f.notFound) ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived treats a missing track script as disabled, not as failed (issue #2126); keepalived-ts counts it as failed at run time');
+      if (f.insecure && security) { ctx.error(`Disabling track script ${vs.name} due to insecure`, vs.loc); disabled.add(vs.name); }
+      else if (f.notFound) { ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived treats a missing track script as disabled, not as failed (issue #2126); keepalived-ts counts it as failed at run time'); disabled.add(vs.name); }
     }
-    const notifies = [...cfg.vrrpInstances.map((i) => i.notify), ...cfg.syncGroups.map((s) => s.notify)];
+    const notifies = [...instancesForSecurity.map((i) => i.notify), ...cfg.syncGroups.map((s) => s.notify)];
     for (const nt of notifies) {
       for (const s of [nt.backup, nt.master, nt.fault, nt.stop, nt.deleted === true ? undefined : nt.deleted, nt.generic, nt.masterRxLowerPri]) {
         flags.push(checkScript(ctx, s, userOf(s), security));
@@ -323,7 +341,13 @@ function scriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
     flags.push(checkScript(ctx, g.vrrpNotifyFifo?.script, userOf(g.vrrpNotifyFifo?.script), security));
     report(flags, '');
   }
-  // checker process
+  for (const o of [...instancesForSecurity, ...cfg.syncGroups]) o.trackScripts = o.trackScripts.filter((t) => !disabled.has(t.name));
+}
+
+/** The checker's and the parent's script security checks (check_check_script_security, main.c). */
+function checkerScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig): void {
+  const { security, userOf, report } = scriptUsers(ctx, cfg);
+  const g = cfg.global;
   if (cfg.virtualServers.length) {
     const flags: ScriptFlags[] = [];
     for (const vs of cfg.virtualServers) {
@@ -451,6 +475,7 @@ export interface Drafts {
 
 export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Drafts): void {
   // --- VRRP (vrrp_complete_init) ---
+  vrrpScriptSecurity(ctx, cfg, drafts.instances.map((d) => d.inst));
   const byName = new Map<string, InstanceDraft>();
   for (const d of drafts.instances) byName.set(d.inst.name, d);
   // chk_min_cfg
@@ -492,5 +517,5 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
   // --- checker ---
   completeVirtualServers(ctx, cfg, drafts.virtualServers);
 
-  scriptSecurity(ctx, cfg);
+  checkerScriptSecurity(ctx, cfg);
 }
