@@ -113,6 +113,10 @@ export class Supervisor {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced' as const,
       env: { ...process.env, [CHILD_ROLE_ENV]: role },
+      // Own process group: a terminal's Ctrl-C reaches only the parent, which then stops
+      // the children itself (else a child could exit before the parent knows it is stopping,
+      // and be respawned).
+      detached: true,
     };
     // nsenter setns()es and execs node: same pid, and the IPC fd is inherited.
     const ns = slot.spec.netns ? nsenterArgv(slot.spec.netns) : undefined;

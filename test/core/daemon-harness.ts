@@ -52,6 +52,8 @@ export interface DaemonOptions {
   env?: Record<string, string>;
   /** Defaults to -n -l -G (foreground, console log, no syslog). */
   baseArgs?: string[];
+  /** Start the daemon as a process-group leader (to send a terminal's Ctrl-C to the group). */
+  ownGroup?: boolean;
 }
 
 export function startDaemon(opts: DaemonOptions): Daemon {
@@ -63,6 +65,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   const args = [...(opts.baseArgs ?? ['-n', '-l', '-G']), '-f', configFile, '-p', pidFiles.main, '-r', pidFiles.vrrp, '-c', pidFiles.checker, ...(opts.args ?? [])];
   const proc = spawn(process.execPath, [join(ROOT, 'bin/keepalived-ts'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownGroup ?? false,
     env: {
       ...process.env,
       TMPDIR: dir,

@@ -49,6 +49,19 @@ describe('start-up and SIGTERM', () => {
     for (const f of Object.values(d.pidFiles)) expect(existsSync(f)).toBe(false);
   });
 
+  it('Ctrl-C on a terminal (SIGINT to the whole process group) stops cleanly, nothing respawned', async () => {
+    d = startDaemon({ config: { vrrp: true, checker: true }, ownGroup: true });
+    await d.waitFor(/Startup complete/);
+    process.kill(-d.proc.pid!, 'SIGINT');
+    const stopping = await d.waitFor(/: Stopping$/);
+    // children are in their own group: only the parent's SIGTERM stops them
+    expect((await d.waitFor(/test child vrrp stopping/)).index).toBeGreaterThan(stopping.index);
+    expect((await d.waitFor(/test child checker stopping/)).index).toBeGreaterThan(stopping.index);
+    await d.waitFor(/: Stopped Keepalived-ts/);
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    expect(d.lines.some((l) => /Respawning|exited with/.test(l))).toBe(false);
+  });
+
   it('starts only the children the config needs; -C with VRRP-only config runs nothing', async () => {
     d = startDaemon({ config: { vrrp: true } });
     await d.waitFor(/Startup complete/);
