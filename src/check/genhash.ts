@@ -158,7 +158,7 @@ export async function runGenhash(a: GenhashArgs, io: GenhashIo): Promise<number>
   try {
     const sock = await connectStream(conn, d, a.ssl ? { servername: a.sni ? a.vhost : undefined } : undefined);
     if ('kind' in sock) {
-      io.stdout(`${sock.kind === 'timeout' ? 'Timeout connecting' : sock.kind === 'fail' ? 'Connection failed' : 'SSL handshake/communication error connecting to'}\n`);
+      io.stdout(`${sock.kind === 'timeout' ? 'Timeout connecting' : sock.kind === 'fail' ? 'Connection failed' : 'SSL handshake/communication error'}\n`);
       return 0;
     }
     // Body is hashed without a bound, as genhash does; only the header is bounded.

@@ -120,13 +120,27 @@ describe('SSL_GET against a live TLS server', () => {
     expect(lab.servernames).toEqual(['www.example.com']);
   });
 
-  it('verifies against a configured CA: a certificate from another CA fails the handshake', async () => {
+  it('does not verify the server certificate even with a ca, as keepalived (no SSL_VERIFY_PEER)', async () => {
     const other = makeCert('other');
     try {
-      const r = await probeHttp(spec(lab.port, [{ path: '/ok' }], { type: 'SSL_GET', tls: { ca: other.cert } }));
-      expect(r).toMatchObject({ ok: false, reason: 'SSL handshake/communication error connecting to' });
+      expect(await probeHttp(spec(lab.port, [{ path: '/ok' }], { type: 'SSL_GET', tls: { ca: other.cert } }))).toMatchObject({ ok: true });
     } finally {
       other.cleanup();
+    }
+  });
+
+  it('client certificate: accepted when configured, handshake failure without it', async () => {
+    const client = makeCert('client');
+    const strict = await startHttp({ cert: cert.cert, key: cert.key, clientCa: client.cert });
+    try {
+      const base = spec(strict.port, [{ path: '/ok' }], { type: 'SSL_GET' });
+      expect(await probeHttp({ ...base, tls: { certificate: client.cert, key: client.key } })).toEqual({ ok: true, detail: 'HTTP status code' });
+      const r = await probeHttp(base);
+      expect(r.ok).toBe(false);
+      expect(['SSL handshake/communication error', 'SSL read error from']).toContain((r as { reason: string }).reason);
+    } finally {
+      await strict.close();
+      client.cleanup();
     }
   });
 

@@ -64,7 +64,7 @@ export interface HttpLab extends Running {
  * /404, /slow (never answers), /garbage, /noblank (no header end), /hugeheaders (8 KiB header),
  * /endless (200 then bytes until the client closes), /regex (200 + "status: green").
  */
-export async function startHttp(tlsOpts?: { cert: string; key: string }): Promise<HttpLab> {
+export async function startHttp(tlsOpts?: { cert: string; key: string; clientCa?: string }): Promise<HttpLab> {
   const requests: string[] = [];
   const servernames: string[] = [];
   let endless = 0;
@@ -109,7 +109,10 @@ export async function startHttp(tlsOpts?: { cert: string; key: string }): Promis
     }
   };
   const server = tlsOpts
-    ? tls.createServer({ cert: readFileSync(tlsOpts.cert), key: readFileSync(tlsOpts.key), SNICallback: (name, cb) => {
+    ? tls.createServer({
+      cert: readFileSync(tlsOpts.cert), key: readFileSync(tlsOpts.key),
+      ...(tlsOpts.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: readFileSync(tlsOpts.clientCa) } : {}),
+      SNICallback: (name, cb) => {
       servernames.push(name);
       cb(null, tls.createSecureContext({ cert: readFileSync(tlsOpts.cert), key: readFileSync(tlsOpts.key) }));
     } }, handle)

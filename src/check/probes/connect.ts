@@ -35,8 +35,12 @@ export interface TlsParams {
   opts?: TlsClientOpts;
 }
 
+/**
+ * keepalived loads `ca` (SSL_CTX_load_verify_locations) but never sets SSL_VERIFY_PEER (check_ssl.c),
+ * so the server certificate is not verified; we match that.
+ */
 function tlsOptions(p: TlsParams): tls.ConnectionOptions {
-  const o: tls.ConnectionOptions = { rejectUnauthorized: Boolean(p.opts?.ca) };
+  const o: tls.ConnectionOptions = { rejectUnauthorized: false };
   if (p.servername && !net.isIP(p.servername)) o.servername = p.servername;
   if (p.opts?.ca) o.ca = readFileSync(p.opts.ca);
   if (p.opts?.certificate) o.cert = readFileSync(p.opts.certificate);

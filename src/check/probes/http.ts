@@ -57,7 +57,7 @@ export async function httpFetch(f: HttpFetch, signal?: AbortSignal): Promise<Fet
   try {
     const sock = await connectStream(f.conn, d, f.ssl ? { servername: f.sni ? f.vhost : undefined, opts: f.tls } : undefined);
     if ('kind' in sock) {
-      const reason = sock.kind === 'timeout' ? 'Timeout connecting' : sock.kind === 'fail' ? 'Connection failed' : 'SSL handshake/communication error connecting to';
+      const reason = sock.kind === 'timeout' ? 'Timeout connecting' : sock.kind === 'fail' ? 'Connection failed' : 'SSL handshake/communication error';
       return { stage: 'connect', reason, timedOut: sock.kind === 'timeout' };
     }
     const reader = new HttpResponseReader(f.maxBodyBytes, f.regexKeepBytes);
@@ -80,8 +80,9 @@ export async function probeHttp(spec: HttpGetSpec, urlIndex = 0, signal?: AbortS
   if (out.stage === 'connect') return { ok: false, reason: out.reason, timedOut: out.timedOut };
   const s = out.summary;
   if (s.overflow === 'body') return { ok: false, reason: `Read, body over ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes from` };
-  if (out.end === 'timeout') return { ok: false, reason: s.extracted || s.head.length ? 'Timeout HTTP read' : 'Timeout WEB read', timedOut: true };
-  if (out.end === 'error') return { ok: false, reason: 'Read error with' };
+  const ssl = spec.type === 'SSL_GET';
+  if (out.end === 'timeout') return { ok: false, reason: ssl ? 'Timeout SSL read' : s.extracted || s.head.length ? 'Timeout HTTP read' : 'Timeout WEB read', timedOut: true };
+  if (out.end === 'error') return { ok: false, reason: ssl ? 'SSL read error from' : 'Read error with' };
   if (!s.extracted) return { ok: false, reason: 'Read, no data received from' };
   if (!statusAccepted(s.statusCode, url.statusCodes)) return { ok: false, reason: 'HTTP status code error to' };
   const mismatch = s.contentLength !== null && s.contentLength !== s.rxBytes ? { lengthMismatch: { contentLength: s.contentLength, rxBytes: s.rxBytes } } : {};
