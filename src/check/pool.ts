@@ -33,7 +33,7 @@ export class VsPool {
   readonly sorry?: SorryState;
   quorumStateUp = false;
 
-  constructor(readonly spec: VirtualServerSpec, private readonly out: CheckAction[]) {
+  constructor(readonly spec: VirtualServerSpec, private readonly out: CheckAction[], private readonly rsInitNotifies = false) {
     this.rs = spec.realServers.map((r) => ({ spec: r, alive: false, set: false, effectiveWeight: r.weight, numFailedCheckers: 0 }));
     if (spec.sorryServer) this.sorry = { spec: spec.sorryServer, alive: false, set: false };
   }
@@ -75,7 +75,11 @@ export class VsPool {
     for (const r of this.rs) {
       if ((!r.numFailedCheckers && !r.alive) || (r.spec.inhibitOnFailure && !r.set)) {
         this.ipvsRs(true, r);
-        if (!r.numFailedCheckers) r.alive = true;
+        if (!r.numFailedCheckers) {
+          r.alive = true;
+          // global_defs rs_init_notifies: notify_up for servers that start up.
+          if (this.rsInitNotifies) this.doRsNotifies(r);
+        }
       }
     }
     this.updateQuorumState(true);
@@ -95,7 +99,7 @@ export class VsPool {
     if (vs.smtpAlert) {
       const what = this.quorumStateUp ? (init ? 'Starting with quorum up' : 'Gained quorum') : init ? 'Starting with quorum down' : 'Lost quorum';
       const body = stopping ? '=> Shutting down <=' : `=> ${what} ${vs.quorum}+${vs.hysteresis}=${threshold} <= ${weightSum} <=`;
-      this.out.push({ type: 'smtpAlert', subject: `Virtualserver ${formatVs(vs)} - ${body}`, body });
+      this.out.push({ type: 'smtpAlert', subject: `Virtualserver ${formatVs(vs)} - ${this.quorumStateUp ? 'UP' : 'DOWN'}`, body });
     }
   }
 

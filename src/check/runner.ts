@@ -21,7 +21,7 @@ export class CheckRunner {
   private stopped = false;
 
   constructor(vss: VirtualServerSpec[], private readonly sink: (a: SinkAction) => void, opts: CheckRunnerOptions = {}) {
-    this.sched = new CheckScheduler(vss, { random: opts.random ?? Math.random, noCheckerEmails: opts.noCheckerEmails ?? false });
+    this.sched = new CheckScheduler(vss, { random: opts.random ?? Math.random, noCheckerEmails: opts.noCheckerEmails ?? false, rsInitNotifies: opts.rsInitNotifies ?? false });
     const t0 = performance.now();
     this.now = opts.now ?? (() => performance.now() - t0);
     this.probe = opts.probe ?? defaultProbe;

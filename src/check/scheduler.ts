@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   random: () => number;
   /** global_defs no_checker_emails. */
   noCheckerEmails?: boolean;
+  /** global_defs rs_init_notifies. */
+  rsInitNotifies?: boolean;
 }
 
 interface Entry {
@@ -40,7 +42,7 @@ export class CheckScheduler {
 
   constructor(readonly virtualServers: VirtualServerSpec[], private readonly opts: SchedulerOptions) {
     virtualServers.forEach((vs, vi) => {
-      const pool = new VsPool(vs, this.out);
+      const pool = new VsPool(vs, this.out, opts.rsInitNotifies ?? false);
       this.pools.push(pool);
       vs.realServers.forEach((rsSpec, ri) => {
         const rs = pool.rs[ri]!;

@@ -106,7 +106,7 @@ describe('quorum, hysteresis and sorry server', () => {
     const servers = ['10.0.0.2', '10.0.0.3', '10.0.0.4'];
     const v = vs('10.0.0.1', 80, servers.map((ip) => rs(ip, 80, [tcpCheck(ip, 80, { delayLoopMs: 10_000, retry: 0 })])), {
       quorum: 2, hysteresis: 1, sorryServer: { ip: '10.0.0.9', port: 80, inhibit: false },
-      quorumUp: ['/bin/up.sh'], quorumDown: ['/bin/down.sh'],
+      quorumUp: ['/bin/up.sh'], quorumDown: ['/bin/down.sh'], smtpAlert: true,
     });
     // Server i is down in [20 s + 10 s·i, 60 s + 10 s·i).
     const sim = new SimLoop(new CheckScheduler([v], { random: zero }), (spec, _u, now) => {
@@ -131,6 +131,12 @@ describe('quorum, hysteresis and sorry server', () => {
       [81_000, 'del-sorry 10.0.0.9:80'],
       // ...until quorum is regained: "Adding alive servers to the pool".
       [81_000, 'add 10.0.0.2:80 w1'], [81_000, 'add 10.0.0.3:80 w1'], [81_000, 'add 10.0.0.4:80 w1'],
+    ]);
+    const mails = sim.actions.filter(({ a }) => a.type === 'smtpAlert').map(({ t, a }) => [t, (a as { subject: string }).subject, (a as { body: string }).body]);
+    expect(mails).toEqual([
+      [0, `Virtualserver ${VS} - UP`, '=> Starting with quorum up 2+1=3 <= 3 <='],
+      [41_000, `Virtualserver ${VS} - DOWN`, '=> Lost quorum 2+1=1 <= 0 <='],
+      [81_000, `Virtualserver ${VS} - UP`, '=> Gained quorum 2+1=3 <= 3 <='],
     ]);
     const scripts = sim.actions.filter(({ a }) => a.type === 'runScript').map(({ t, a }) => [t, (a as { argv: string[] }).argv[0]]);
     expect(scripts).toEqual([[0, '/bin/up.sh'], [41_000, '/bin/down.sh'], [81_000, '/bin/up.sh']]);
@@ -341,5 +347,14 @@ describe('other checker types and options', () => {
       [11_000, `Realserver ${RS} of virtual server ${VS} - DOWN`, '=> TCP CHECK failed on service <='],
       [21_000, `Realserver ${RS} of virtual server ${VS} - UP`, '=> TCP CHECK succeed on service <='],
     ]);
+  });
+});
+
+describe('rs_init_notifies', () => {
+  it('runs notify_up for real servers added at start only when set', () => {
+    const v = () => vs('10.0.0.1', 80, [rs('10.0.0.2', 80, [tcpCheck('10.0.0.2', 80)], { notifyUp: ['/bin/up'] })]);
+    const scripts = (rsInitNotifies: boolean) => new CheckScheduler([v()], { random: zero, rsInitNotifies }).start(0).filter((a) => a.type === 'runScript');
+    expect(scripts(false)).toEqual([]);
+    expect(scripts(true)).toEqual([{ type: 'runScript', argv: ['/bin/up'], why: 'notify_up' }]);
   });
 });
