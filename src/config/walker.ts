@@ -11,6 +11,7 @@ import { didYouMean } from './suggest.js';
 import { splitScriptArgv } from './build/scripts.js';
 
 const TYPOGRAPHIC = /[\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 export interface Word {
   text: string;
@@ -138,7 +139,7 @@ export class Walker {
         continue;
       }
       const kwLoc: SourceLoc = { file: loc.file, line: loc.line, col: l.words[0]?.col, len: kw.length };
-      if (TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
+      if (NON_ASCII.test(l.line.raw) && TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
       const info = keywordInfo(blockName, kw);
       let args = l.words.slice(1);
       if (SCRIPT_KEYWORDS.has(kw)) args = scriptArgs(l.line, kw, this.sink);
