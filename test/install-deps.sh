@@ -21,5 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Debian's keepalived unit must not run on the test machine: the tests start their own daemons.
 systemctl disable --now keepalived >/dev/null 2>&1 || true
-npm ci --no-fund --no-audit
+# npm ci refuses this registry's lock file (rollup lists platform packages the registry does not serve); npm install keeps to the lock file where it can.
+npm install --no-fund --no-audit
 npm run build
