@@ -90,7 +90,13 @@ export async function runChild(main: ChildMain): Promise<never> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const start = await waitForStart();
+  let start: Extract<ParentToChild, { type: 'start' }>;
+  try {
+    start = await waitForStart();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}: run keepalived-ts, which starts this process\n`);
+    process.exit(KEEPALIVED_EXIT.FATAL);
+  }
   const { role, options } = start;
   const logger = createLogger({
     ident: `${CHILD_IDENT[role]}${start.identSuffix ?? ''}`,
