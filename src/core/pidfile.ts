@@ -1,7 +1,7 @@
 // Pid files, keepalived core/pidfile.c: written 0644 as "%d\n", removed on exit, and a
 // pid file naming a live process means "already running".
 import { cError } from './strerror.js';
-import { readFileSync, unlinkSync, writeFileSync, openSync, closeSync, constants as fsc } from 'node:fs';
+import { fchmodSync, readFileSync, unlinkSync, writeFileSync, openSync, closeSync, constants as fsc } from 'node:fs';
 
 export const KEEPALIVED_PID_FILE = '/run/keepalived.pid';
 export const VRRP_PID_FILE = '/run/keepalived_vrrp.pid';
@@ -15,6 +15,8 @@ export function pidfileWrite(path: string, pid: number, log: PidLog): boolean {
   try {
     // O_NOFOLLOW as keepalived: never write through a symlink planted in /run.
     fd = openSync(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | fsc.O_NOFOLLOW, 0o644);
+    // rw-r--r-- whatever -u/umask says, as keepalived relaxes the umask around this open.
+    fchmodSync(fd, 0o644);
     writeFileSync(fd, `${pid}\n`);
     return true;
   } catch (e) {

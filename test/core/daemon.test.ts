@@ -213,6 +213,15 @@ describe('respawn', () => {
     expect(d.lines.some((l) => l.includes('permanent error'))).toBe(false);
   });
 
+  it('an unknown IPC message from a child is logged, naming it, and changes nothing', async () => {
+    d = startDaemon({ config: { vrrp: true, behaviour: { vrrp: { sendGarbage: true } } } });
+    const m = await d.waitFor(/Keepalived_vrrp \(pid \d+\) sent an unknown message: \{"type":"bogus"/);
+    expect(m.line.length).toBeLessThan(300);
+    await d.waitFor(/Startup complete/);
+    d.proc.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  });
+
   it('a missing child entry module stops the daemon as a FATAL child error, naming the file', async () => {
     d = startDaemon({ config: { vrrp: true }, env: { KEEPALIVED_TS_VRRP_ENTRY: '/nonexistent-kats/daemon.js' } });
     await d.waitFor(/Keepalived_vrrp entry module \/nonexistent-kats\/daemon.js not found/);

@@ -63,7 +63,12 @@ describe('pid files (pidfile.c)', () => {
     const log = (m: string): void => { logs.push(m); };
     try {
       const f = join(dir, 'a.pid');
-      expect(pidfileWrite(f, 1234, log)).toBe(true);
+      const savedUmask = process.umask(0o077);
+      try {
+        expect(pidfileWrite(f, 1234, log)).toBe(true);
+      } finally {
+        process.umask(savedUmask);
+      }
       expect(readFileSync(f, 'utf8')).toBe('1234\n');
       expect(statSync(f).mode & 0o777).toBe(0o644);
       symlinkSync(f, join(dir, 'link.pid'));
