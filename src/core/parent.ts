@@ -14,6 +14,7 @@ import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { Supervisor } from './supervisor.js';
 import { runStartStopScript } from './start-stop-script.js';
 import { runReloadCheck } from './reload-check.js';
+import { ReloadGate, type GateAction } from './reload-gate.js';
 import { cpuSeconds, type ChildCliOptions, type ChildRole, type ParentToChild } from './child-protocol.js';
 import { VERSION_STRING } from './version.js';
 
@@ -71,8 +72,6 @@ function wantedRoles(o: CliOptions, cfg: LoadedConfig): ChildRole[] {
   if (o.daemonVrrp && (cfg.haveVrrpConfig || o.runAllChildren)) roles.push('vrrp');
   return roles;
 }
-
-type ReloadState = 'idle' | 'loading' | 'waiting-children';
 
 /** Runs the daemon until it is told to stop; returns the exit status. */
 export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number> {
@@ -148,11 +147,19 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     finish(code);
   };
 
-  // Reloads: one at a time; a SIGHUP while one runs is queued (keepalived queue_reload()).
-  let reloadState: ReloadState = 'idle';
-  let reloadQueued = false;
-  let pendingReady = 0;
-  let loaded = false; // first "complete" says Startup, later ones Reload
+  const gate = new ReloadGate();
+  const perform = (actions: GateAction[]): void => {
+    for (const a of actions) {
+      if (a.kind === 'complete') logger.info(`${a.what} complete`);
+      else {
+        if (a.queued) logger.detail('Processing queued reload');
+        startReload().catch((e: unknown) => {
+          logger.err(`Reload failed: ${(e as Error).message}`);
+          perform(gate.reloadAborted());
+        });
+      }
+    }
+  };
 
   const supervisor = new Supervisor({
     logger,
@@ -162,18 +169,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
       type: 'start', role, config: current.config, options: childOptions(o, configId), tmpDir: tmpDir(), identSuffix,
       ...(deps.syslogSocket !== undefined ? { syslogSocket: deps.syslogSocket } : {}),
     }),
-    onReady: () => {
-      if (pendingReady === 0) return; // a respawned child: nothing is waiting for it
-      if (--pendingReady > 0) return;
-      logger.info(`${loaded ? 'Reload' : 'Startup'} complete`);
-      loaded = true;
-      if (reloadState === 'waiting-children') reloadState = 'idle';
-      if (reloadQueued) {
-        reloadQueued = false;
-        logger.detail('Processing queued reload');
-        void startReload();
-      }
-    },
+    onReady: () => perform(gate.childReady()),
     onTerminate: terminate,
   });
 
@@ -187,18 +183,9 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     return started;
   };
 
-  const reloadDone = (): void => {
-    reloadState = 'idle';
-    if (reloadQueued) {
-      reloadQueued = false;
-      void startReload();
-    }
-  };
-
   const startReload = async (): Promise<void> => {
-    reloadState = 'loading';
     if (current.reloadCheckConfig !== undefined && !(await runReloadCheck(deps.commandLine.slice(1), current.reloadCheckConfig, logger))) {
-      reloadDone();
+      perform(gate.reloadAborted());
       return;
     }
     if (exitCode !== undefined) return;
@@ -217,7 +204,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     if (!next.ok || unsupported.length) {
       // keepalived 2.2.7 would let the children die on a broken config (PR #1660); we keep it running.
       logger.err(`Reload of ${configFile} failed - keeping the running configuration`);
-      reloadDone();
+      perform(gate.reloadAborted());
       return;
     }
     current = next;
@@ -225,9 +212,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     let count = 0;
     for (const role of supervisor.runningRoles()) if (supervisor.reload(role, current.config)) count++;
     count += startWanted();
-    pendingReady = count;
-    reloadState = count > 0 ? 'waiting-children' : 'idle';
-    if (count === 0) logger.info('Reload complete');
+    perform(gate.reloadApplied(count));
   };
 
   const propagate = (signum: number, roles: readonly ChildRole[]): void => {
@@ -235,10 +220,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   };
   const S = constants.signals;
   const handles = [
-    onSignal(S.SIGHUP, () => {
-      if (reloadState === 'idle' && pendingReady === 0) void startReload();
-      else reloadQueued = true;
-    }),
+    onSignal(S.SIGHUP, () => perform(gate.hup())),
     onSignal(S.SIGUSR1, () => {
       logger.info(`Printing parent data for process(${process.pid}) on signal`);
       try {
@@ -261,9 +243,9 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
   const keepAlive = setInterval(() => undefined, 1 << 30);
 
   if (current.startupScript) await runStartStopScript('startup', current.startupScript, logger, netns);
-  if (exitCode !== undefined) pendingReady = 0;
-  else pendingReady = startWanted();
-  if (pendingReady === 0 && exitCode === undefined) logger.info('Warning - keepalived has no configuration to run');
+  const started = exitCode === undefined ? startWanted() : 0;
+  perform(gate.startup(started));
+  if (started === 0 && exitCode === undefined) logger.info('Warning - keepalived has no configuration to run');
   deps.onStarted?.();
 
   const code = await finished;
