@@ -11,6 +11,7 @@ import { daemonize, isDaemonProcess, ORIGINAL_CWD_ENV, reportDaemonStarted } fro
 import { tmpDir } from './dump.js';
 import { cError } from './strerror.js';
 import { runParent } from './parent.js';
+import { KEEPALIVED_EXIT } from './child.js';
 import { COPYRIGHT_STRING, PROGRAM_NAME, VERSION_STRING } from './version.js';
 
 /** Test hooks: syslog socket path and back-off unit (documented in docs/keepalived-ts.8). */
@@ -109,6 +110,14 @@ export async function main(argv: string[]): Promise<number> {
     flushLogFile: o.flushLogFile,
     detailLevel: o.logDetail,
   });
+  // A bug in the parent must at least say so in the log; the children follow it out
+  // (they stop when the IPC channel closes) and the next start removes the stale pid file.
+  const crash = (e: unknown): void => {
+    logger.err(`internal error, exiting: ${(e as Error)?.stack ?? String(e)}`);
+    void logger.close().finally(() => process.exit(KEEPALIVED_EXIT.PROGRAM_ERROR));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const unit = Number(process.env[RESPAWN_UNIT_ENV]);
   try {
     return await runParent(o, {
