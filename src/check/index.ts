@@ -7,3 +7,4 @@ export { parseRequireReply } from './probes/udp.js';
 export { resolveTiming, miscTimeoutMs, typeDefaults, VS_DELAY_LOOP_MS, VS_CONNECT_TIMEOUT_MS, type TimingKeywords } from './defaults.js';
 export { formatRs, formatVs } from './format.js';
 export { genhashMain, genhashUsage } from './genhash.js';
+export { resolveScriptPath, type ScriptPath } from './script-path.js';
