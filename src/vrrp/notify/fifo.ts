@@ -1,0 +1,57 @@
+// notify_fifo / vrrp_notify_fifo / lvs_notify_fifo writer: keepalived's line format, never
+// blocking the daemon: with no reader the line is dropped and the reason logged once.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+/** `INSTANCE "VI_1" MASTER 100`, `GROUP "G1" BACKUP 0`, and the *_PRIORITY / MASTER_RX_LOWER_PRI kinds. */
+export function fifoLine(kind: 'INSTANCE' | 'GROUP', name: string, state: string, priority: number): string {
+  return `${kind} "${name}" ${state} ${priority}\n`;
+}
+
+export class FifoWriter {
+  private fd: number | undefined;
+  private warned = false;
+
+  constructor(private readonly path: string, private readonly log: (text: string) => void) {}
+
+  /** Creates the FIFO if it is missing (keepalived does, mode 0600). */
+  ensure(): void {
+    try {
+      const st = fs.statSync(this.path);
+      if (!st.isFIFO()) this.log(`notify FIFO ${this.path} exists and is not a FIFO`);
+    } catch {
+      try {
+        // node has no mkfifo(3); coreutils' mkfifo does what keepalived's call does
+        execFileSync('mkfifo', ['-m', '600', this.path], { stdio: 'ignore' });
+      } catch (e) { this.log(`Unable to create notify FIFO ${this.path} - ${(e as Error).message}`); }
+    }
+  }
+
+  write(line: string): boolean {
+    if (this.fd === undefined) {
+      try {
+        this.fd = fs.openSync(this.path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+        this.warned = false;
+      } catch (e) {
+        if (!this.warned) this.log(`Unable to open notify FIFO ${this.path} - ${(e as NodeJS.ErrnoException).code === 'ENXIO' ? 'no reader' : (e as Error).message}`);
+        this.warned = true;
+        return false;
+      }
+    }
+    try {
+      fs.writeSync(this.fd, line);
+      return true;
+    } catch (e) {
+      // EAGAIN: the reader is slow (drop); EPIPE: the reader went away (reopen next time)
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') this.close();
+      if (!this.warned) this.log(`Write to notify FIFO ${this.path} failed - ${(e as Error).message}`);
+      this.warned = true;
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) { try { fs.closeSync(this.fd); } catch { /* closed */ } }
+    this.fd = undefined;
+  }
+}

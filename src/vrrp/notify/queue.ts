@@ -1,0 +1,70 @@
+// Notify scripts of one instance (or sync group) run one at a time, in the order the state
+// changes happened: keepalived runs them concurrently and they can overtake each other
+// (its issues #584, #996); here a MASTER script never runs after the BACKUP one that followed it.
+import type { Script } from '../../config/ast.js';
+import { runScript, type RunResult } from '../track/script-runner.js';
+
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
+
+export interface NotifyScripts {
+  master?: Script;
+  backup?: Script;
+  fault?: Script;
+  stop?: Script;
+  deleted?: Script | true;
+  generic?: Script;
+}
+
+export interface NotifyJob {
+  argv: string[];
+  what: string;
+}
+
+/**
+ * keepalived vrrp_notify.c: the state's own script with no extra arguments, then the generic
+ * `notify` script with `INSTANCE|GROUP NAME STATE PRIORITY` appended (a group's priority is 0).
+ * notify_deleted without a script of its own means only the generic one, with DELETED.
+ */
+export function notifyJobs(kind: 'INSTANCE' | 'GROUP', name: string, scripts: NotifyScripts, state: NotifyState, priority: number): NotifyJob[] {
+  const jobs: NotifyJob[] = [];
+  const own = state === 'MASTER' ? scripts.master : state === 'BACKUP' ? scripts.backup : state === 'FAULT' ? scripts.fault
+    : state === 'STOP' ? scripts.stop : scripts.deleted === true ? undefined : scripts.deleted;
+  if (own) jobs.push({ argv: own.argv, what: `notify_${state.toLowerCase()}` });
+  if (scripts.generic) jobs.push({ argv: [...scripts.generic.argv, kind, name, state, String(kind === 'GROUP' ? 0 : priority)], what: 'notify' });
+  return jobs;
+}
+
+export interface QueueOptions {
+  /** A notify script that runs longer is killed (its process group), so later ones are not held up for ever. */
+  timeoutMs: number;
+  onDone?: (job: NotifyJob, r: RunResult) => void;
+}
+
+/** One queue per instance or group: jobs run strictly one after another. */
+export class NotifyQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private pending = 0;
+
+  constructor(private readonly o: QueueOptions) {}
+
+  get length(): number {
+    return this.pending;
+  }
+
+  push(...jobs: NotifyJob[]): Promise<void> {
+    for (const job of jobs) {
+      this.pending++;
+      this.tail = this.tail.then(async () => {
+        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs });
+        this.pending--;
+        this.o.onDone?.(job, r);
+      });
+    }
+    return this.tail;
+  }
+
+  /** Resolves when everything queued so far has run. */
+  drain(): Promise<void> {
+    return this.tail;
+  }
+}
