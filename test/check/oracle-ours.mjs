@@ -8,8 +8,8 @@ const vsTiming = { delayLoopMs: 2000 };
 const t = (type, checker) => resolveTiming(type, checker, {}, vsTiming);
 const vs = (port, realServers, o = {}) => ({ addr: { kind: 'ip', ip: '10.0.0.1', port }, protocol: 'tcp', quorum: 1, hysteresis: 0, omega: false, smtpAlert: false, realServers, ...o });
 const rs = (ip, port, weight, checkers, o = {}) => ({ ip, port, weight, inhibitOnFailure: false, smtpAlert: true, checkers, ...o });
-const http = (ip, path, digest) => {
-  const { connectTimeoutMs, ...timing } = t('HTTP_GET', { warmupMs: 0, connectTimeoutMs: 2000 });
+const http = (ip, path, digest, checkerKw = {}) => {
+  const { connectTimeoutMs, ...timing } = t('HTTP_GET', { warmupMs: 0, connectTimeoutMs: 2000, ...checkerKw });
   return { type: 'HTTP_GET', conn: { connectIp: ip, connectPort: 8080, connectTimeoutMs }, urls: [{ path, digest, statusCodes: [[200, 299]] }], httpProtocol: '1.0', fastRecovery: false, enableSni: false, ...timing };
 };
 const tcp = (ip, port) => {
@@ -26,6 +26,7 @@ const config = [
   vs(80, [
     rs('10.0.0.2', 8080, 1, [http('10.0.0.2', '/ok', '813a6b34c532d35bdaca10855b22d1a6')]),
     rs('10.0.0.3', 8080, 2, [http('10.0.0.3', '/missing')], { inhibitOnFailure: true }),
+    rs('10.0.0.7', 8080, 1, [http('10.0.0.7', '/flaky', undefined, { retry: 1, delayBeforeRetryMs: 1000 })]),
     rs('10.0.0.4', 8081, 1, [tcp('10.0.0.4', 8081)]),
   ]),
   vs(81, [rs('10.0.0.5', 9000, 2, [misc('/bin/false', false)])], { quorum: 2, sorryServer: { ip: '10.0.0.9', port: 81, inhibit: false } }),

@@ -1,12 +1,17 @@
-// Inside the oracle VM netns: the HTTP server both daemons check (10.0.0.2/10.0.0.3 port 8080).
+// Inside the oracle VM netns: the HTTP servers both daemons check (port 8080); restarted per daemon.
 import net from 'node:net';
 const page = Buffer.from('keepalived-ts oracle page\n');
-for (const ip of ['10.0.0.2', '10.0.0.3']) {
+let flaky = 0;
+for (const ip of ['10.0.0.2', '10.0.0.3', '10.0.0.7']) {
   net.createServer((s) => {
     s.on('error', () => undefined);
     s.once('data', (d) => {
       const path = d.toString('latin1').split(' ')[1];
-      if (path === '/ok') s.end(Buffer.concat([Buffer.from(`HTTP/1.0 200 OK\r\nContent-Length: ${page.length}\r\n\r\n`), page]));
+      if (path === '/flaky') {
+        flaky++;
+        const code = flaky > 2 && flaky <= 5 ? '500 Internal Server Error' : '200 OK';
+        s.end(`HTTP/1.0 ${code}\r\nContent-Length: 0\r\n\r\n`);
+      } else if (path === '/ok') s.end(Buffer.concat([Buffer.from(`HTTP/1.0 200 OK\r\nContent-Length: ${page.length}\r\n\r\n`), page]));
       else s.end('HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     });
   }).listen(8080, ip);

@@ -7,11 +7,15 @@ ip netns exec ktschk /bin/sh -s "$RUN_MS" <<'INNER'
 set -u
 RUN_MS=$1
 ip link set lo up
-for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.9; do ip addr add $a/32 dev lo; done
+for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.9; do ip addr add $a/32 dev lo; done
 printf '#!/bin/sh\nexit 5\n' > /tmp/kts-exit5.sh && chmod 755 /tmp/kts-exit5.sh
-node test/check/oracle-servers.mjs > /tmp/srv.log 2>&1 &
-SRV=$!
-i=0; while [ $i -lt 100 ] && ! grep -q 'servers up' /tmp/srv.log; do sleep 0.1; i=$((i+1)); done
+start_servers() {
+  : > /tmp/srv.log
+  node test/check/oracle-servers.mjs > /tmp/srv.log 2>&1 &
+  SRV=$!
+  i=0; while [ $i -lt 200 ] && ! grep -q 'servers up' /tmp/srv.log; do sleep 0.1; i=$((i+1)); done
+}
+start_servers
 /usr/sbin/keepalived -C -n -l -D -f fixtures/check/oracle.conf -p /run/kts-chk.pid -c /run/kts-chk-c.pid >/tmp/ka.log 2>&1 &
 KA=$!
 sleep $((RUN_MS / 1000))
@@ -19,6 +23,8 @@ echo "=== ipvsadm"; ipvsadm -Ln
 kill $KA; wait $KA
 echo "=== keepalived"; cat /tmp/ka.log
 ipvsadm -C
+kill $SRV; wait $SRV 2>/dev/null
+start_servers
 echo "=== ours"; node test/check/oracle-ours.mjs dist "$RUN_MS" 2>&1
 kill $SRV
 INNER
