@@ -80,7 +80,7 @@ describe('start-up and SIGTERM', () => {
     const sockDir = mkdtempSync(join(tmpdir(), 'kats-sys-'));
     try {
       const sock = join(sockDir, 'log.sock');
-      const listener = await startDgramListener(sock, 200, 3);
+      const listener = await startDgramListener(sock, 200, 30);
       extra.push(listener.pid);
       d = startDaemon({ config: { vrrp: true }, baseArgs: ['-n', '-S', 'local5'], env: { KEEPALIVED_TS_SYSLOG_SOCKET: sock } });
       const parentPid = d.proc.pid!;
@@ -89,6 +89,8 @@ describe('start-up and SIGTERM', () => {
       await new Promise((r) => setTimeout(r, 700));
       d.proc.kill('SIGTERM');
       await d.exited;
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(listener.pid, 'SIGTERM');
       const got = await listener.done;
       const pri = (21 * 8 + 6).toString();
       expect(got).toContainEqual(expect.stringMatching(new RegExp(`^<${pri}>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d Keepalived\\[${parentPid}\\]: Starting Keepalived-ts v`)));
