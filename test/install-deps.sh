@@ -10,7 +10,7 @@ PKGS=(
   iproute2 iputils-ping arping tcpdump tshark   # the namespace lab and packet dissection
   ipvsadm qemu-system-x86 busybox-static linux-image-amd64 kmod   # the IPVS VM (test/vm)
   procps psmisc ca-certificates openssl python3 make g++   # scripts, certificates, native addon build
-  man-db bsdutils   # keepalived-ts.8 rendering check; logger(1) is the syslog transport (test/core, test/log)
+  man-db bsdutils util-linux systemd   # man page check; logger(1) syslog transport, nsenter(1) netns; unit verify (test/core, test/log)
 )
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
