@@ -18,7 +18,7 @@ function requireFreshBuild(): void {
     for (const f of readdirSync(dir)) {
       const p = join(dir, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (statSync(p).mtimeMs > builtAt) throw new Error(`${p} is newer than ${built}: run \`npm run build\``);
+      else if (p.endsWith('.ts') && statSync(p).mtimeMs > builtAt) throw new Error(`${p} is newer than ${built}: run \`npm run build\``);
     }
   };
   walk('src/check');
