@@ -55,6 +55,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { short: 'i', long: 'config-id', arg: 'required', argName: 'id', help: ["Skip any configuration lines beginning '@' that don't match id", 'or any lines beginning @^ that do match.', 'The config-id defaults to the node name if option not used'] },
   { long: 'signum', arg: 'required', argName: 'SIGFUNC', help: ['Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON'] },
   { short: 't', long: 'config-test', arg: 'optional', argName: 'LOG_FILE', help: ['Check the configuration for obvious errors, output to', 'stderr by default'] },
+  { long: 'json', arg: 'none', help: ['With -t: print the diagnostics as JSON on stdout (keepalived-ts)'] },
+  { long: 'config-json', arg: 'none', help: ['With -t: print the resolved configuration, every default', 'explicit, as JSON on stdout (keepalived-ts)'] },
   { long: 'config-fd', arg: 'required', argName: 'fd', help: ['File descriptor to read the consolidated config from (internal)'], hidden: true },
   { short: 'v', long: 'version', arg: 'none', help: ['Display the version number'] },
   { short: 'h', long: 'help', arg: 'none', help: ['Display this help message'] },
@@ -109,6 +111,10 @@ export interface CliOptions {
   configTest: boolean;
   /** -t=FILE / --config-test=FILE: diagnostics appended there. */
   configTestLogFile: string | undefined;
+  /** --json: -t diagnostics as JSON on stdout. */
+  jsonDiagnostics: boolean;
+  /** --config-json: the resolved config as JSON on stdout. */
+  configJson: boolean;
   configFd: number | undefined;
   /** Non-option words (printed as `Unexpected argument(s):` and otherwise ignored). */
   unexpectedArgs: string[];
@@ -134,7 +140,7 @@ export function defaultOptions(): CliOptions {
     dontRespawn: false, dontFork: false, dumpConf: false, pidFile: undefined, vrrpPidFile: undefined,
     checkersPidFile: undefined, bfdPidFile: undefined, addressMonitoring: false, snmp: false,
     snmpAgentSocket: undefined, namespace: undefined, coreDump: false, coreDumpPattern: undefined,
-    allConfig: false, configId: undefined, configTest: false, configTestLogFile: undefined,
+    allConfig: false, configId: undefined, configTest: false, configTestLogFile: undefined, jsonDiagnostics: false, configJson: false,
     configFd: undefined, unexpectedArgs: [],
   };
 }
@@ -255,6 +261,8 @@ export function parseCommandLine(argv: readonly string[], host: HostInfo): CliRe
         opts.daemonVrrp = opts.daemonCheckers = opts.daemonBfd = true;
         break;
       case 'config-fd': opts.configFd = Number.parseInt(arg!, 10) || 0; break;
+      case 'json': opts.jsonDiagnostics = true; break;
+      case 'config-json': opts.configJson = true; break;
       default:
         return { kind: 'exit', exitCode: 1, stdout, stderr };
     }

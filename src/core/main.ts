@@ -69,6 +69,8 @@ async function configTest(o: CliOptions): Promise<number> {
     ...(o.configId !== undefined ? { configId: o.configId } : {}),
     ...(o.configTestLogFile !== undefined ? { logFile: o.configTestLogFile } : {}),
     allConfig: o.allConfig,
+    json: o.jsonDiagnostics,
+    dumpResolved: o.configJson,
   });
 }
 
