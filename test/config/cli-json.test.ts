@@ -35,6 +35,6 @@ describe('-t --json and --config-json', () => {
     const help = spawnSync(process.execPath, [binKeepalivedTs, '-h'], { encoding: 'utf8' }).stderr;
     expect(help).toMatch(/--json/);
     expect(help).toMatch(/--config-json/);
-    expect(execFileSync('cat', [path.join(repoRoot, 'docs/keepalived-ts.8')], { encoding: 'utf8' })).toMatch(/config-json/);
+    expect(execFileSync('cat', [path.join(repoRoot, 'docs/keepalived-ts.8')], { encoding: 'utf8' })).toMatch(/config\\-json/);
   });
 });
