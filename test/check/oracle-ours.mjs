@@ -22,6 +22,14 @@ const misc = (path, dynamic) => {
   const resolved = resolveScriptPath(path);
   return { type: 'MISC_CHECK', miscPath: [resolved.ok ? resolved.path : path], miscTimeoutMs: 2000, miscDynamic: dynamic, ...timing };
 };
+const dnsCheck = (ip, dnsType, dnsName) => {
+  const { connectTimeoutMs, ...timing } = t('DNS_CHECK', { warmupMs: 0 });
+  return { type: 'DNS_CHECK', conn: { connectIp: ip, connectPort: 53, connectTimeoutMs }, dnsType, dnsName, ...timing };
+};
+const udp = (ip, port, payloadHex) => {
+  const { connectTimeoutMs, ...timing } = t('UDP_CHECK', { warmupMs: 0 });
+  return { type: 'UDP_CHECK', conn: { connectIp: ip, connectPort: port, connectTimeoutMs }, payload: Buffer.from(payloadHex, 'hex'), minReplyLength: 0, maxReplyLength: 255, ...timing };
+};
 const config = [
   vs(80, [
     rs('10.0.0.2', 8080, 1, [http('10.0.0.2', '/ok', '813a6b34c532d35bdaca10855b22d1a6')]),
@@ -31,6 +39,14 @@ const config = [
   ]),
   vs(81, [rs('10.0.0.5', 9000, 2, [misc('/bin/false', false)])], { quorum: 2, sorryServer: { ip: '10.0.0.9', port: 81, inhibit: false } }),
   vs(82, [rs('10.0.0.6', 9000, 1, [misc('/tmp/kts-exit5.sh', true)])]),
+  {
+    ...vs(53, [
+      rs('10.0.0.8', 53, 1, [dnsCheck('10.0.0.8', 'A', 'example.com')]),
+      rs('10.0.0.4', 53, 1, [dnsCheck('10.0.0.4', 'SOA', '.')]),
+      rs('10.0.0.4', 54, 1, [udp('10.0.0.4', 54, '6b74730a')]),
+    ]),
+    protocol: 'udp',
+  },
 ];
 const runner = new CheckRunner(config, (a) => {
   if (a.type === 'log') console.log(`LOG ${a.text}`);

@@ -1,4 +1,5 @@
 // Inside the oracle VM netns: the HTTP servers both daemons check (port 8080); restarted per daemon.
+import dgram from 'node:dgram';
 import net from 'node:net';
 const page = Buffer.from('keepalived-ts oracle page\n');
 let flaky = 0;
@@ -16,4 +17,12 @@ for (const ip of ['10.0.0.2', '10.0.0.3', '10.0.0.7']) {
     });
   }).listen(8080, ip);
 }
+// DNS on 10.0.0.8:53: echo the query back as a response with RCODE 0.
+const dns = dgram.createSocket('udp4');
+dns.on('message', (q, r) => {
+  const a = Buffer.from(q);
+  a.writeUInt16BE(0x8180, 2);
+  dns.send(a, r.port, r.address);
+});
+await new Promise((r) => dns.bind(53, '10.0.0.8', r));
 console.log('servers up');

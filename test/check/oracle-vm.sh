@@ -7,7 +7,7 @@ ip netns exec ktschk /bin/sh -s "$RUN_MS" <<'INNER'
 set -u
 RUN_MS=$1
 ip link set lo up
-for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.9; do ip addr add $a/32 dev lo; done
+for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9; do ip addr add $a/32 dev lo; done
 printf '#!/bin/sh\nexit 5\n' > /tmp/kts-exit5.sh && chmod 755 /tmp/kts-exit5.sh
 start_servers() {
   : > /tmp/srv.log

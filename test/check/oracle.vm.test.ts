@@ -1,7 +1,8 @@
 // Conformance against Debian's keepalived 2.2.7: both daemons run the same checker scenario
 // (fixtures/check/oracle.conf) against the same servers inside the IPVS VM; the checker log lines
 // keepalived prints must be exactly the ones we print (as a multiset; checks run concurrently).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootVm, type Vm } from '../vm/vm.js';
@@ -40,7 +41,7 @@ afterAll(async () => {
 });
 
 /** The lines of keepalived's checker that keepalived-ts' engine is responsible for. */
-const CHECKER_LINE = /^(Activating healthchecker|Deactivating healthchecker|Gained quorum|Lost quorum|Starting with quorum|Adding sorry server|Removing sorry server|Adding alive servers|Removing alive servers|Remote Web server|HTTP_CHECK|TCP_CHECK|TCP connection|Misc check|Changing weight|Adding service|Removing service|Enabling service|Disabling service|Shutting down service|HTTP status code|MD5 digest)/;
+const CHECKER_LINE = /^(DNS_CHECK|UDP_CHECK|UDP connection|UDP check|Activating healthchecker|Deactivating healthchecker|Gained quorum|Lost quorum|Starting with quorum|Adding sorry server|Removing sorry server|Adding alive servers|Removing alive servers|Remote Web server|HTTP_CHECK|TCP_CHECK|TCP connection|Misc check|Changing weight|Adding service|Removing service|Enabling service|Disabling service|Shutting down|HTTP status code|MD5 digest)/;
 
 function theirs(): string[] {
   return (sections['keepalived'] ?? '').split('\n').map((l) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, '')).filter((l) => CHECKER_LINE.test(l));
@@ -54,7 +55,7 @@ function theirTable(): string[] {
   const out: string[] = [];
   let vs = '';
   for (const line of (sections['ipvsadm'] ?? '').split('\n')) {
-    const svc = /^TCP\s+(\S+)/.exec(line);
+    const svc = /^(?:TCP|UDP)\s+(\S+)/.exec(line);
     if (svc) vs = svc[1]!;
     const dest = /^\s+->\s+(\d\S+)\s+\S+\s+(\d+)/.exec(line);
     if (dest) out.push(`${vs} ${dest[1]} ${dest[2]}`);
@@ -93,11 +94,14 @@ describe('checker log lines against Debian keepalived 2.2.7', () => {
     // The flaky server went down after retries and came back.
     expect(theirs()).toContain('HTTP_CHECK on service [10.0.0.7]:tcp:8080 failed after 1 retries.');
     expect(theirs()).toContain('Adding service [10.0.0.7]:tcp:8080 to VS [10.0.0.1]:tcp:80');
+    // UDP checks against a closed port: ICMP port unreachable.
+    expect(theirs()).toEqual(expect.arrayContaining([expect.stringMatching(/^DNS_CHECK \(\[10\.0\.0\.4\]:udp:53\) /), expect.stringMatching(/^UDP_CHECK on service \[10\.0\.0\.4\]:udp:54 failed/)]));
+    writeFileSync(join(tmpdir(), 'kts-check-oracle.txt'), `${theirs().join('\n')}\n`);
     expect([...ours()].sort()).toEqual([...theirs()].sort());
   });
 
   it('the per-server order of lines matches', () => {
-    for (const ip of ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6', '10.0.0.7', '10.0.0.9']) {
+    for (const ip of ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6', '10.0.0.7', '10.0.0.8', '10.0.0.9']) {
       const pick = (ls: string[]) => ls.filter((l) => l.includes(`[${ip}]`));
       expect({ ip, lines: pick(ours()) }).toEqual({ ip, lines: pick(theirs()) });
     }

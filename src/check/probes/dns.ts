@@ -6,6 +6,21 @@ import { encodeDnsQuery, judgeDnsReply } from '../dns-codec.js';
 import type { DnsCheckSpec, ProbeResult } from '../types.js';
 import { deadline } from './connect.js';
 
+/** Linux errno numbers and strerror() texts for what a UDP socket reports (keepalived: "errno %d (%s)"). */
+const ERRNO: Record<string, [number, string]> = {
+  ECONNREFUSED: [111, 'Connection refused'],
+  EHOSTUNREACH: [113, 'No route to host'],
+  ENETUNREACH: [101, 'Network is unreachable'],
+  EACCES: [13, 'Permission denied'],
+  EPERM: [1, 'Operation not permitted'],
+};
+
+export function errnoText(e: NodeJS.ErrnoException): string {
+  const known = e.code ? ERRNO[e.code] : undefined;
+  if (known) return `errno ${known[0]} (${known[1]})`;
+  return `errno ${Math.abs(e.errno ?? 0)} (${e.code ?? e.message})`;
+}
+
 export function probeDns(spec: DnsCheckSpec, signal?: AbortSignal, id = randomInt(0x10000)): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const d = deadline(spec.conn.connectTimeoutMs, signal);
@@ -19,7 +34,7 @@ export function probeDns(spec: DnsCheckSpec, signal?: AbortSignal, id = randomIn
       resolve(r);
     };
     d.signal.addEventListener('abort', () => finish({ ok: false, reason: 'read timeout from socket', timedOut: true }), { once: true });
-    sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, reason: `failed to read socket; ${e.code ?? e.message}` }));
+    sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, reason: `failed to read socket; ${errnoText(e)}` }));
     sock.on('message', (msg) => {
       const v = judgeDnsReply(id, msg);
       if (v.kind === 'error') finish({ ok: false, reason: `read error occurred. (rcode = ${v.rcode})` });
