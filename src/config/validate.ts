@@ -475,6 +475,11 @@ export interface Drafts {
 
 export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Drafts): void {
   // --- VRRP (vrrp_complete_init) ---
+  // keepalived vrrp_daemon.c: after parsing, a missing interface stops the VRRP process (exit 2)
+  if (ctx.missingInterface && (drafts.instances.length || cfg.staticIpaddress.length || cfg.staticRoutes.length || cfg.staticRules.length)) {
+    ctx.error('Non-existent interface specified in configuration', ctx.missingInterface, ConfigErr.BAD_IF,
+      "keepalived's VRRP process stops on this, and so the whole daemon, unless global_defs has dynamic_interfaces");
+  }
   vrrpScriptSecurity(ctx, cfg, drafts.instances.map((d) => d.inst));
   const byName = new Map<string, InstanceDraft>();
   for (const d of drafts.instances) byName.set(d.inst.name, d);

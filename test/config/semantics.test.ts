@@ -24,6 +24,8 @@ const CASES: Record<string, number> = {
   'nopreempt-master.conf': 5,
   'tracker-after-instance.conf': 5,
   'sync-group.conf': 5,
+  'routes-rules.conf': 5,
+  'addresses.conf': 5,
 };
 
 /**

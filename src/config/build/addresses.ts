@@ -23,7 +23,9 @@ export function parseIpPrefix(ctx: BuildCtx, str: string, loc: SourceLoc, report
   let prefixLen = max;
   if (slash >= 0) {
     const p = str.slice(slash + 1);
-    if (/^\d+$/.test(p) && Number(p) <= max) prefixLen = Number(p);
+    // read_unsigned(0..max) reports first, then the address parser
+    const v = report ? ctx.values.uint(p, 0, max, loc) : (/^\d+$/.test(p) && Number(p) <= max ? Number(p) : undefined);
+    if (v !== undefined) prefixLen = v;
     else if (report) ctx.error(`Invalid address prefix len ${p} for address ${str} - using ${max}`, loc);
   }
   return { address: addr, prefixLen, family };
@@ -53,7 +55,7 @@ export function parseIpAddressLine(ctx: BuildCtx, line: ValueLine, opts: { stati
         const d = param();
         if (d === undefined) return undefined;
         if (a.dev) { ctx.error(`Cannot specify ipaddress device more than once for ${first}`, loc); return undefined; }
-        if (!ctx.ifs.exists(d)) { ctx.error(`WARNING - interface ${d} for ip address ${first} doesn't exist`, loc); return undefined; }
+        if (!ctx.interfaceExists(d, loc)) { ctx.error(`WARNING - interface ${d} for ip address ${first} doesn't exist`, loc); return undefined; }
         a.dev = d;
         break;
       }
@@ -67,7 +69,8 @@ export function parseIpAddressLine(ctx: BuildCtx, line: ValueLine, opts: { stati
       case 'brd': case 'broadcast': {
         const b = param();
         if (b === undefined) return undefined;
-        if (a.family === 'inet6') { ctx.error(`VRRP is trying to assign a broadcast ${b} to the IPv6 address ${first} !!?? WTF... skipping VIP...`, loc); return undefined; }
+        // keepalived prints the keyword, not the value, here (vrrp_ipaddress.c)
+        if (a.family === 'inet6') { ctx.error(`VRRP is trying to assign a broadcast ${w} to the IPv6 address ${first} !!?? WTF... skipping VIP...`, loc); return undefined; }
         if (b !== '+' && b !== '-' && familyOf(b) !== 'inet') { ctx.error(`VRRP is trying to assign invalid broadcast ${b}. skipping VIP...`, loc); return undefined; }
         a.broadcast = b;
         break;
@@ -134,6 +137,8 @@ const ROUTE_VALUE_OPTS = new Set([
   'initrwnd', 'features', 'quickack', 'congctl', 'fastopen_no_cookie', 'expires', 'pref', 'ttl-propagate', 'track_group', 'vrf', 'as',
 ]);
 
+const LOCKABLE = new Set(['mtu', 'hoplimit', 'advmss', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'ssthresh', 'rto_min', 'initcwnd', 'initrwnd']);
+
 export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefined {
   const words = line.words.map((w) => w.text);
   const loc = line.loc;
@@ -159,7 +164,7 @@ export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefine
         if (x === 'nexthop') { if (nh) r.nexthops.push(nh); nh = {}; continue; }
         nh ??= {};
         if (x === 'via') { const v = words[++i]; if (v) { nh.via = v; if (!setFamily(familyOf(v.split('/')[0]!), v)) return undefined; } }
-        else if (x === 'dev') { const d = words[++i]; if (d) { nh.dev = d; if (!ctx.ifs.exists(d)) ctx.error(`WARNING - interface ${d} for VROUTE nexthop doesn't exist`, loc); } }
+        else if (x === 'dev') { const d = words[++i]; if (d) { nh.dev = d; if (!ctx.interfaceExists(d, loc)) ctx.error(`WARNING - interface ${d} for VROUTE nexthop doesn't exist`, loc); } }
         else if (x === 'weight') { const n = Number(words[++i]); if (!n) ctx.error('Invalid weight 0 specified for route', loc); else nh.weight = n; }
         else if (x === 'onlink') continue;
       }
@@ -175,6 +180,8 @@ export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefine
       continue;
     }
     if (ROUTE_VALUE_OPTS.has(w)) {
+      // metrics may be locked: `mtu lock 1400` (as ip route)
+      if (LOCKABLE.has(w) && words[i + 1] === 'lock') i++;
       const v = words[++i];
       if (v === undefined) { ctx.error(`No ${w} parameter specified for route`, loc); return undefined; }
       switch (w) {
@@ -188,7 +195,7 @@ export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefine
           break;
         }
         case 'dev': case 'oif':
-          if (!ctx.ifs.exists(v)) ctx.error(`WARNING - interface ${v} for VROUTE nexthop doesn't exist`, loc);
+          if (!ctx.interfaceExists(v, loc)) ctx.error(`WARNING - interface ${v} for VROUTE nexthop doesn't exist`, loc);
           r.dev = v;
           break;
         case 'table': r.table = v; break;
@@ -253,7 +260,7 @@ export function parseRuleLine(ctx: BuildCtx, line: ValueLine, prefs: RulePrefere
     if (w === 'no_track') { r.noTrack = true; continue; }
     if (w === 'not' || w === 'l3mdev') continue;
     if (w === 'nop' || w === 'blackhole' || w === 'prohibit' || w === 'unreachable') { r.action = w; continue; }
-    if (!RULE_VALUE_OPTS.has(w)) { ctx.error(`Unknown rule option ${w}`, loc); continue; }
+    if (!RULE_VALUE_OPTS.has(w)) { ctx.error(`Unknown rule option ${w}`, loc); return undefined; }
     const v = words[++i];
     if (v === undefined) { ctx.error(`No ${w} parameter specified for rule`, loc); return undefined; }
     switch (w) {
@@ -275,14 +282,18 @@ export function parseRuleLine(ctx: BuildCtx, line: ValueLine, prefs: RulePrefere
         break;
       case 'fwmark': r.fwmark = v; break;
       case 'iif': case 'dev':
-        if (!ctx.ifs.exists(v)) ctx.error(`WARNING - interface ${v} for rule doesn't exist`, loc);
+        if (!ctx.interfaceExists(v, loc)) ctx.error(`WARNING - interface ${v} for rule doesn't exist`, loc);
         r.iif = v;
         break;
       case 'oif':
-        if (!ctx.ifs.exists(v)) ctx.error(`WARNING - interface ${v} for rule doesn't exist`, loc);
+        if (!ctx.interfaceExists(v, loc)) ctx.error(`WARNING - interface ${v} for rule doesn't exist`, loc);
         r.oif = v;
         break;
       case 'goto': r.action = `goto ${v}`; break;
+      case 'sport': case 'dport':
+        // keepalived's sscanf("%hu-%hu") test rejects a single port too (vrrp_iprule.c); the option is then ignored
+        if (!/^\d+-\d+$/.test(v)) ctx.error(`invalid ${w} range ${v}`, loc, undefined, 'keepalived 2.2.7 needs a range, e.g. 80-80');
+        break;
       default: break;
     }
   }

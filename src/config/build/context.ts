@@ -20,12 +20,23 @@ export const sysfsInterfaces: InterfaceProbe = {
 
 export class BuildCtx {
   readonly values: ValueReader;
+  /** global_defs dynamic_interfaces: interfaces may appear later, so none is reported missing. */
+  dynamicInterfaces = false;
+  /** Where an interface that does not exist was first named (keepalived non_existent_interface_specified). */
+  missingInterface: SourceLoc | undefined;
 
   constructor(
     readonly sink: DiagnosticSink,
     readonly ifs: InterfaceProbe = sysfsInterfaces,
   ) {
     this.values = new ValueReader(sink);
+  }
+
+  /** keepalived if_get_by_ifname(IF_CREATE_IF_DYNAMIC): a missing interface is remembered. */
+  interfaceExists(name: string, loc: SourceLoc): boolean {
+    if (this.dynamicInterfaces || this.ifs.exists(name)) return true;
+    this.missingInterface ??= loc;
+    return false;
   }
 
   error(message: string, loc?: SourceLoc, err: ConfigErr = ConfigErr.GENERAL_ERROR, hint?: string): void {

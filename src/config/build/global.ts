@@ -195,7 +195,7 @@ export function buildGlobalDefs(ctx: BuildCtx, nodes: KwNode[], g: GlobalDefs): 
       }
       case 'fifo_write_vrrp_states_on_reload': g.fifoWriteVrrpStatesOnReload = true; break;
       case 'checker_log_all_failures': g.checkerLogAllFailures = ctx.bool(n) ?? false; break;
-      case 'dynamic_interfaces': g.dynamicInterfaces = true; break;
+      case 'dynamic_interfaces': g.dynamicInterfaces = true; ctx.dynamicInterfaces = true; break;
       case 'default_interface': { const d = ctx.need(n, 1); if (d !== undefined) g.defaultInterface = d; break; }
       case 'startup_script': g.startupScript = scriptFromWords(ctx, n.args, n.loc); break;
       case 'shutdown_script': g.shutdownScript = scriptFromWords(ctx, n.args, n.loc); break;

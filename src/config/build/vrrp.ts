@@ -69,7 +69,7 @@ function trackedList(ctx: BuildCtx, owner: string, kind: 'interface' | 'script' 
       }
       t.reverse = rest.reverse;
     } else if (rest.extra) ctx.error(`(${owner}) unknown option '${rest.extra}' for track ${kind} ${name}`, l.loc);
-    if (kind === 'interface' && !ctx.ifs.exists(name)) {
+    if (kind === 'interface' && !ctx.interfaceExists(name, l.loc)) {
       ctx.error(`(${owner}) tracked interface ${name} doesn't exist`, l.loc);
       continue;
     }
@@ -101,7 +101,7 @@ export function buildVrrpInstance(ctx: BuildCtx, n: KwNode, prefs: RulePreferenc
   const setFamily = (f: Family | undefined, what: string, loc: SourceLoc): boolean => {
     if (!f) return false;
     if (!u.familyFromConfig) { u.familyFromConfig = f; return true; }
-    if (u.familyFromConfig !== f) { ctx.error(`(${iname}): address family must match VRRP instance [${what}] - ignoring`, loc); return false; }
+    if (u.familyFromConfig !== f) { ctx.error(`(${iname}): address family must match VRRP instance [${what}] - ignoring`, loc, undefined, 'put addresses of the other family in virtual_ipaddress_excluded'); return false; }
     return true;
   };
   for (const c of n.children ?? []) {
@@ -126,7 +126,7 @@ export function buildVrrpInstance(ctx: BuildCtx, n: KwNode, prefs: RulePreferenc
         const name = ctx.need(c, 1);
         if (name === undefined) break;
         if (name.length >= 16) { ctx.error(`Interface name '${name}' too long - ignoring`, c.loc); break; }
-        if (!ctx.ifs.exists(name)) ctx.error(`WARNING - interface ${name} for vrrp_instance ${iname} doesn't exist`, ctx.wordLoc(c, 1));
+        if (!ctx.interfaceExists(name, c.loc)) ctx.error(`WARNING - interface ${name} for vrrp_instance ${iname} doesn't exist`, ctx.wordLoc(c, 1));
         else if (ctx.ifs.isLoopback(name)) { ctx.error(`(${iname}) cannot use a loopback interface (${name}) for vrrp - ignoring`, c.loc); break; }
         v.interface = name;
         break;
@@ -173,7 +173,7 @@ export function buildVrrpInstance(ctx: BuildCtx, n: KwNode, prefs: RulePreferenc
           const a = parseIpAddressLine(ctx, l, { static: false });
           if (!a) continue;
           if (k === 'virtual_ipaddress') {
-            if (!setFamily(a.family, iname, l.loc)) continue;
+            if (!setFamily(a.family, l.words[0]!.text, l.loc)) continue;
             v.vips.push(a);
           } else v.evips.push(a);
         }
