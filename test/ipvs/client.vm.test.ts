@@ -31,6 +31,8 @@ const started = Date.now();
 let vm: Vm | undefined;
 let result: ScriptResult;
 let scriptMs = 0;
+let kaMs = 0;
+let ka: Record<string, string> = {};
 
 // The VM runs the built JavaScript: refuse a dist/ older than src/ipvs.
 function requireFreshBuild(): void {
@@ -51,13 +53,23 @@ beforeAll(async () => {
   scriptMs = Date.now() - t0;
   if (r.exitCode !== 0) throw new Error(`VM script failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(0, 2000)}`);
   result = JSON.parse(r.stdout) as ScriptResult;
+
+  const t1 = Date.now();
+  const k = await vm.run('sh test/ipvs/keepalived-vm.sh', { timeoutMs: 120_000 });
+  kaMs = Date.now() - t1;
+  if (k.exitCode !== 0) throw new Error(`keepalived VM script failed (${k.exitCode}): ${k.stderr}\n${k.stdout.slice(0, 3000)}`);
+  // Sections "=== name" -> text.
+  for (const part of k.stdout.split(/^=== /m).slice(1)) {
+    const nl = part.indexOf('\n');
+    ka[part.slice(0, nl)] = part.slice(nl + 1);
+  }
 }, 300_000);
 
 afterAll(async () => {
   await vm?.stop();
   if (vm) {
     console.log(`ipvs client VM: boot ${vm.bootMs} ms (${vm.accel}), script ${scriptMs} ms ` +
-      `(client steps ${result?.timing.clientMs} ms, ipvsadm steps ${result?.timing.ipvsadmMs} ms), file ${Date.now() - started} ms`);
+      `(client steps ${result?.timing.clientMs} ms, ipvsadm steps ${result?.timing.ipvsadmMs} ms), keepalived run ${kaMs} ms (${ka['timing']?.trim()}), file ${Date.now() - started} ms`);
   }
 });
 
@@ -167,5 +179,27 @@ describe('IpvsClient on a real kernel', () => {
     expect(e['destOfMissingService']?.message).toBe('cannot add real server 10.0.0.2:80 to TCP 10.0.0.1:81: no such virtual server');
     expect(e['daemonRunning']?.message).toBe('cannot start master sync daemon on lo (syncid 1): sync daemon already running');
     expect(e['noDaemon']?.message).toBe('cannot stop backup sync daemon: no sync daemon running');
+  });
+});
+
+describe('a table programmed by Debian keepalived 2.2.7 (checker only)', () => {
+  it('reads back through our client exactly as ipvsadm lists it', () => {
+    const ours = JSON.parse(ka['ours']!) as { list: string; services: { service: Record<string, unknown>; dests: Record<string, unknown>[] }[] };
+    expect(ours.list).toBe(ka['ipvsadm']);
+    expect(ka['ipvsadm']).toBe(HEADER +
+      'TCP  10.0.0.1:80 wrr persistent 50\n' +
+      '  -> 10.0.0.2:80                  Route   0      0          0         \n' +
+      'FWM  9 sh (sh-port)\n' +
+      '  -> 10.0.0.4:53                  Masq    1      0          0         \n');
+    const tcp = ours.services.find((s) => s.service['port'] === 80)!;
+    expect(tcp.service).toMatchObject({ family: 'inet', protocol: 'tcp', scheduler: 'wrr', timeoutSec: 50, netmask: 0xffffffff,
+      flags: { persistent: true, hashed: true, onePacket: false, schedFallback: false, schedPort: false, sched3: false } });
+    expect(tcp.dests).toEqual([expect.objectContaining({ address: '10.0.0.2', port: 80, fwdMethod: 'droute', weight: 0 })]);
+  });
+
+  it('failed TCP_CHECKs disabled (inhibit_on_failure) or removed the real servers, and stop removed everything', () => {
+    expect(ka['log']).toContain('Disabling service [10.0.0.2]:tcp:80 of VS [10.0.0.1]:tcp:80');
+    expect(ka['log']).toContain('Removing service [10.0.0.3]:tcp:80 from VS [10.0.0.1]:tcp:80');
+    expect(ka['after stop']).toBe(HEADER);
   });
 });
