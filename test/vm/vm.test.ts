@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootVm, type Vm } from './vm.js';
 
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
 let vm: Vm | undefined;
 beforeAll(async () => {
   vm = await bootVm({ name: 'vmharness' });
@@ -31,5 +33,21 @@ describe('VM harness', () => {
     const r = await vm!.run('touch /tmp/x && ls /tmp && ip route add 10.0.0.0/8 dev lo && ip -4 route show dev lo');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('x\n10.0.0.0/8 scope link \n');
+  });
+
+  // Last: a hung command costs the VM (the guest loop is serial), killed by PID.
+  it('kills qemu when a command overruns its timeout', async () => {
+    const pid = vm!.pid;
+    expect(alive(pid)).toBe(true);
+    await expect(vm!.run('sleep 30', { timeoutMs: 1500 })).rejects.toThrow(/command \d+ timed out after 1500 ms; VM killed/);
+    expect(alive(pid)).toBe(false);
+    await expect(vm!.run('true')).rejects.toThrow(/run\(\) after stop\(\)/);
+  });
+});
+
+describe('bootVm preconditions', () => {
+  it('throws (never skips) when the kernel image is missing', async () => {
+    await expect(bootVm({ name: 'vmharness-nokernel', kernelVersion: '0.0.0-none' })).rejects.toThrow(
+      '/boot/vmlinuz-0.0.0-none missing (install linux-image-amd64)');
   });
 });

@@ -45,6 +45,8 @@ export interface Vm {
   readonly accel: 'kvm' | 'tcg';
   /** Milliseconds from spawning qemu to the guest's ready file. */
   readonly bootMs: number;
+  /** PID of the qemu process (the only process stop() or a timeout kills). */
+  readonly pid: number;
   /** Runs `script` with /bin/sh inside `chroot /host` (cwd: the project dir). */
   run(script: string, opts?: { timeoutMs?: number }): Promise<VmRunResult>;
   /** Powers the guest off; kills qemu by PID if it does not exit in time. Safe to call twice. */
@@ -285,5 +287,5 @@ export async function bootVm(opts: BootVmOptions): Promise<Vm> {
     rmSync(runDir, { recursive: true, force: true });
   };
 
-  return { kernelVersion: kver, accel, bootMs, run, stop, console: () => serial };
+  return { kernelVersion: kver, accel, bootMs, pid: child.pid!, run, stop, console: () => serial };
 }
