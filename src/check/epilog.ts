@@ -251,7 +251,7 @@ export function upRetryResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, n
 }
 
 /** smtp_final(): `++retry_it <= retry` retries (even while down); retry_it only resets on success. */
-export function smtpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, serverPair: string): EpilogOutcome {
+export function smtpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx): EpilogOutcome {
   const spec = c.spec;
   if (!r.ok) {
     if ((c.isUp || !c.hasRun) && (spec.logAllFailures || c.retryIt >= spec.retry)) ctx.log(`SMTP_CHECK ${r.reason}`);
@@ -261,7 +261,7 @@ export function smtpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx, serv
   }
   c.retryIt = 0;
   if (!c.isUp || !c.hasRun) {
-    ctx.log(`Remote SMTP server ${serverPair} succeed on service.`);
+    ctx.log(`Remote SMTP server ${ctx.fmt} succeed on service.`);
     ctx.update(true, '=> CHECK succeed on service <=');
   }
   c.hasRun = true;

@@ -187,7 +187,7 @@ export class CheckScheduler {
       case 'DNS_CHECK':
         return upRetryResult(e.c, r, ctx, { prefix: `DNS_CHECK (${ctx.fmt}) `, smtp: 'DNS_CHECK: ' });
       case 'SMTP_CHECK':
-        return smtpResult(e.c, r, ctx, formatPair(spec.conn.connectIp, spec.conn.connectPort));
+        return smtpResult(e.c, r, ctx);
       case 'FILE_CHECK':
         return this.fileResult(e, spec, r, ctx);
       case 'BFD_CHECK':

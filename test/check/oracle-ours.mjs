@@ -12,8 +12,13 @@ const http = (ip, path, digest, checkerKw = {}) => {
   const { connectTimeoutMs, ...timing } = t('HTTP_GET', { warmupMs: 0, connectTimeoutMs: 2000, ...checkerKw });
   return { type: 'HTTP_GET', conn: { connectIp: ip, connectPort: 8080, connectTimeoutMs }, urls: [{ path, digest, statusCodes: [[200, 299]] }], httpProtocol: '1.0', fastRecovery: false, enableSni: false, ...timing };
 };
+const ssl = (ip, path, digest) => ({ ...http(ip, path, digest), type: 'SSL_GET', conn: { connectIp: ip, connectPort: 8443, connectTimeoutMs: 2000 } });
+const smtp = (ip, port, heloName) => {
+  const { connectTimeoutMs, ...timing } = t('SMTP_CHECK', { warmupMs: 0, connectTimeoutMs: 2000 });
+  return { type: 'SMTP_CHECK', conn: { connectIp: ip, connectPort: port, connectTimeoutMs }, heloName, ...timing };
+};
 const tcp = (ip, port) => {
-  const { connectTimeoutMs, ...timing } = t('TCP_CHECK', { warmupMs: 0, connectTimeoutMs: 1000 });
+  const { connectTimeoutMs, ...timing } = t('TCP_CHECK', { warmupMs: 0, connectTimeoutMs: 1000, logAllFailures: true });
   return { type: 'TCP_CHECK', conn: { connectIp: ip, connectPort: port, connectTimeoutMs }, ...timing };
 };
 const misc = (path, dynamic) => {
@@ -47,6 +52,14 @@ const config = [
     ]),
     protocol: 'udp',
   },
+  vs(443, [
+    rs('10.0.0.2', 8443, 1, [ssl('10.0.0.2', '/ok', '813a6b34c532d35bdaca10855b22d1a6')]),
+    rs('10.0.0.3', 8443, 1, [ssl('10.0.0.3', '/missing')]),
+  ]),
+  vs(25, [
+    rs('10.0.0.8', 25, 1, [smtp('10.0.0.8', 25, 'smtpchecker.keepalived.org')]),
+    rs('10.0.0.8', 26, 1, [smtp('10.0.0.8', 26, 'kts.example')]),
+  ]),
 ];
 const runner = new CheckRunner(config, (a) => {
   if (a.type === 'log') console.log(`LOG ${a.text}`);

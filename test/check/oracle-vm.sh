@@ -9,9 +9,10 @@ RUN_MS=$1
 ip link set lo up
 for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9; do ip addr add $a/32 dev lo; done
 printf '#!/bin/sh\nexit 5\n' > /tmp/kts-exit5.sh && chmod 755 /tmp/kts-exit5.sh
+openssl req -x509 -newkey rsa:2048 -nodes -keyout /tmp/kts-key.pem -out /tmp/kts-cert.pem -days 1 -subj /CN=kts >/dev/null 2>&1
 start_servers() {
   : > /tmp/srv.log
-  node test/check/oracle-servers.mjs > /tmp/srv.log 2>&1 &
+  node test/check/oracle-servers.mjs /tmp/kts-cert.pem /tmp/kts-key.pem > /tmp/srv.log 2>&1 &
   SRV=$!
   i=0; while [ $i -lt 200 ] && ! grep -q 'servers up' /tmp/srv.log; do sleep 0.1; i=$((i+1)); done
 }

@@ -84,6 +84,16 @@ describe('HTTP_GET against a live server', () => {
     expect(took).toBeLessThan(2_500);
   });
 
+  it('connect_timeout bounds each read (keepalived), and 4 × connect_timeout the whole probe', async () => {
+    const t0 = performance.now();
+    // One byte every 200 ms never trips the 500 ms per-read timeout; the hard bound (2 s) does.
+    const r = await probeHttp(spec(lab.port, [{ path: '/trickle' }], { conn: { connectIp: '127.0.0.1', connectPort: lab.port, connectTimeoutMs: 500 } }));
+    const took = performance.now() - t0;
+    expect(r).toMatchObject({ ok: false, reason: 'Timeout HTTP read', timedOut: true });
+    expect(took).toBeGreaterThanOrEqual(1_950);
+    expect(took).toBeLessThan(3_000);
+  });
+
   it('a never-ending body is cut at maxBodyBytes and fails', async () => {
     const cap = 2 * 1024 * 1024;
     const before = process.memoryUsage().rss;

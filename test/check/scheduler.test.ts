@@ -278,7 +278,7 @@ describe('other checker types and options', () => {
     // 1 s ok; 11 s fails (retry 1 → 13 s), 13 s fails → down, next at 23 s.
     expect(sim.probeTimes()).toEqual([1_000, 11_000, 13_000, 23_000]);
     const logs = sim.logs().map(([t, s]) => `${t} ${s}`);
-    expect(logs).toContain('1000 Remote SMTP server [10.0.0.2]:25 succeed on service.');
+    expect(logs).toContain('1000 Remote SMTP server [10.0.0.2]:tcp:25 succeed on service.');
     expect(logs).toContain('13000 SMTP_CHECK Bad greeting banner from server [10.0.0.2]:25');
     expect(sim.ipvs()).toEqual([[0, 'add 10.0.0.2:25 w1'], [13_000, 'del 10.0.0.2:25']]);
   });

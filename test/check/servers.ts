@@ -62,7 +62,7 @@ export interface HttpLab extends Running {
 /**
  * Routes: /ok (200 + BODY), /nolen (200, no Content-Length), /extra (Content-Length 10, 30 bytes sent),
  * /404, /slow (never answers), /garbage, /noblank (no header end), /hugeheaders (8 KiB header),
- * /endless (200 then bytes until the client closes), /regex (200 + "status: green").
+ * /endless (200 then bytes until the client closes), /trickle (one byte every 200 ms), /regex (200 + "status: green").
  */
 export async function startHttp(tlsOpts?: { cert: string; key: string; clientCa?: string }): Promise<HttpLab> {
   const requests: string[] = [];
@@ -94,6 +94,12 @@ export async function startHttp(tlsOpts?: { cert: string; key: string; clientCa?
       case '/garbage': return s.end('garbage without a status line\r\n\r\nbody');
       case '/noblank': return s.end('HTTP/1.0 200 OK\r\nX: y\r\n');
       case '/hugeheaders': return s.end(`HTTP/1.0 200 OK\r\nX-Big: ${'a'.repeat(8192)}\r\n\r\nbody`);
+      case '/trickle': {
+        s.write('HTTP/1.0 200 OK\r\n\r\n');
+        const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write('x')), 200);
+        s.on('close', () => clearInterval(t));
+        return;
+      }
       case '/endless': {
         s.write('HTTP/1.0 200 OK\r\n\r\n');
         const chunk = Buffer.alloc(64 * 1024, 0x61);

@@ -8,23 +8,37 @@ import { readFileSync } from 'node:fs';
 export type ConnectFailure = { kind: 'timeout' | 'fail' | 'error'; message: string };
 
 export interface Deadline {
-  /** Milliseconds left, never negative. */
-  left(): number;
   signal: AbortSignal;
+  /** Progress was made (data arrived): restart the per-step timer. */
+  touch(): void;
 }
 
-export function deadline(ms: number, outer?: AbortSignal): Deadline & { dispose(): void } {
-  const end = Date.now() + ms;
+/** keepalived bounds each I/O step (connect, each read) by connect_timeout, not the whole exchange. */
+export const HARD_BOUND_STEPS = 4;
+
+/**
+ * Aborts when one step takes longer than `stepMs`, or the whole probe longer than
+ * HARD_BOUND_STEPS × stepMs (keepalived has no such bound: a trickling server would hold its checker
+ * forever), or when `outer` aborts.
+ */
+export function deadline(stepMs: number, outer?: AbortSignal, hardMs = stepMs * HARD_BOUND_STEPS): Deadline & { dispose(): void } {
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new Error('timeout')), ms);
+  const abort = () => ctl.abort(new Error('timeout'));
+  let step = setTimeout(abort, stepMs);
+  const hard = setTimeout(abort, Math.max(hardMs, stepMs));
   const onOuter = () => ctl.abort(new Error('aborted'));
   outer?.addEventListener('abort', onOuter, { once: true });
   if (outer?.aborted) ctl.abort(new Error('aborted'));
   return {
-    left: () => Math.max(0, end - Date.now()),
     signal: ctl.signal,
+    touch: () => {
+      if (ctl.signal.aborted) return;
+      clearTimeout(step);
+      step = setTimeout(abort, stepMs);
+    },
     dispose: () => {
-      clearTimeout(timer);
+      clearTimeout(step);
+      clearTimeout(hard);
       outer?.removeEventListener('abort', onOuter);
     },
   };
@@ -77,7 +91,10 @@ export function connectStream(conn: ConnOpts, d: Deadline, tlsParams?: TlsParams
     d.signal.addEventListener('abort', onAbort, { once: true });
     if (d.signal.aborted) onAbort();
     sock.once('error', onError);
-    sock.once(tlsParams ? 'secureConnect' : 'connect', () => finish(sock));
+    sock.once(tlsParams ? 'secureConnect' : 'connect', () => {
+      d.touch();
+      finish(sock);
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 // HTTP_GET / SSL_GET: one url per run (the scheduler walks the urls as keepalived's url_it does).
-// Hand-written request over net/tls so the bytes are exactly keepalived's; the whole exchange is bounded
-// by connect_timeout and the body by maxBodyBytes. Failure reasons are keepalived's timeout_epilog texts.
+// Hand-written request over net/tls so the bytes are exactly keepalived's; connect_timeout bounds each
+// step (connect, each read) as in keepalived, the whole probe is bounded by HARD_BOUND_STEPS × that, and the
+// body by maxBodyBytes. Failure reasons are keepalived's timeout_epilog texts.
 // `regex` is a JS RegExp standing in for PCRE2, matched once against the first REGEX_KEEP_BYTES of the body.
 import type net from 'node:net';
 import { buildRequest, HttpResponseReader, type HttpResponseSummary, statusAccepted } from '../http-codec.js';
@@ -27,6 +28,7 @@ export function readAll(sock: net.Socket, d: Deadline, onData: (b: Buffer) => bo
     d.signal.addEventListener('abort', onAbort, { once: true });
     if (d.signal.aborted) onAbort();
     sock.on('data', (b: Buffer) => {
+      d.touch();
       if (!done && !onData(b)) finish('bounded');
     });
     sock.once('end', () => finish('eof'));

@@ -20,6 +20,7 @@ class LineReader {
   private failure: Error | null = null;
   constructor(sock: net.Socket, d: Deadline) {
     sock.on('data', (b: Buffer) => {
+      d.touch();
       this.buf += b.toString('latin1');
       if (this.buf.length > SMTP_BUFF_MAX && !this.buf.includes('\n')) this.fail(new Error('overflow'));
       this.pump();
