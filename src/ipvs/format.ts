@@ -17,6 +17,16 @@ export function serviceLabel(k: IpvsServiceKey): string {
   return `${PROTO_TEXT[k.protocol]} ${destLabel(k)}`;
 }
 
+/** keepalived's FMT_VS (check_data.c format_vs): "[10.0.0.1]:tcp:80", "[2001:db8::1]:udp:53", "FWM 9". */
+export function keepalivedVsName(k: IpvsServiceKey): string {
+  return k.fwmark !== undefined ? `FWM ${k.fwmark}` : `[${k.address}]:${k.protocol}:${k.port}`;
+}
+
+/** keepalived's FMT_RS (inet_sockaddrtotrio): "[10.0.0.2]:tcp:80"; the protocol is "none" under a fwmark service. */
+export function keepalivedRsName(k: IpvsServiceKey, d: { address: string; port: number }): string {
+  return `[${d.address}]:${k.protocol ?? 'none'}:${d.port}`;
+}
+
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 function schedFlagsText(s: IpvsService): string {

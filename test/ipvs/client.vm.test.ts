@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootVm, type Vm } from '../vm/vm.js';
+import { keepalivedRsName, keepalivedVsName } from '../../src/ipvs/format.js';
 
 interface Capture {
   name: string;
@@ -198,8 +199,13 @@ describe('a table programmed by Debian keepalived 2.2.7 (checker only)', () => {
   });
 
   it('failed TCP_CHECKs disabled (inhibit_on_failure) or removed the real servers, and stop removed everything', () => {
-    expect(ka['log']).toContain('Disabling service [10.0.0.2]:tcp:80 of VS [10.0.0.1]:tcp:80');
-    expect(ka['log']).toContain('Removing service [10.0.0.3]:tcp:80 from VS [10.0.0.1]:tcp:80');
+    const vs = { family: 'inet', protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+    const fwm = { family: 'inet', fwmark: 9 } as const;
+    expect(ka['log']).toContain(`Disabling service ${keepalivedRsName(vs, { address: '10.0.0.2', port: 80 })} of VS ${keepalivedVsName(vs)}\n`);
+    expect(ka['log']).toContain(`Removing service ${keepalivedRsName(vs, { address: '10.0.0.3', port: 80 })} from VS ${keepalivedVsName(vs)}\n`);
+    expect(ka['log']).toContain(`Shutting down service ${keepalivedRsName(fwm, { address: '10.0.0.4', port: 53 })} from VS ${keepalivedVsName(fwm)}\n`);
+    expect(ka['log']).toContain('Disabling service [10.0.0.2]:tcp:80 of VS [10.0.0.1]:tcp:80\n');
+    expect(ka['log']).toContain('Shutting down service [10.0.0.4]:none:53 from VS FWM 9\n');
     expect(ka['after stop']).toBe(HEADER);
   });
 });

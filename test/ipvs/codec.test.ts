@@ -13,7 +13,7 @@ import { AttrDecodeError, encodeAttrs } from '../../src/ipvs/attrs.js';
 import { addressToBytes, bytesToAddress } from '../../src/ipvs/addr.js';
 import { replyPayloads, toIpvsError } from '../../src/ipvs/client.js';
 import { IpvsError } from '../../src/ipvs/errors.js';
-import { destLabel, serviceLabel } from '../../src/ipvs/format.js';
+import { destLabel, keepalivedRsName, keepalivedVsName, serviceLabel } from '../../src/ipvs/format.js';
 
 const enc = (attrs: Parameters<typeof encodeAttrs>[0]) => encodeAttrs(attrs);
 
@@ -195,5 +195,21 @@ describe('addresses', () => {
   it('rejects text that is not an address of the family', () => {
     expect(() => addressToBytes('10.0.0.1', 'inet6')).toThrow(/not an IPv6 address/);
     expect(() => addressToBytes('10.0.0.256', 'inet')).toThrow(/not an IPv4 address/);
+  });
+});
+
+describe('labels', () => {
+  const tcp6 = { family: 'inet6', protocol: 'udp', address: '2001:db8::1', port: 53 } as const;
+  const fwm = { family: 'inet6', fwmark: 9 } as const;
+  it('ipvsadm style, as error messages use them', () => {
+    expect(serviceLabel(tcp6)).toBe('UDP [2001:db8::1]:53');
+    expect(serviceLabel(fwm)).toBe('FWM 9 IPv6');
+    expect(destLabel({ family: 'inet6', address: 'fe80::2', port: 0 })).toBe('[fe80::2]:0');
+  });
+  it('keepalived style (FMT_VS / FMT_RS), as its log lines use them', () => {
+    expect(keepalivedVsName(tcp6)).toBe('[2001:db8::1]:udp:53');
+    expect(keepalivedRsName(tcp6, { address: '2001:db8::2', port: 5353 })).toBe('[2001:db8::2]:udp:5353');
+    expect(keepalivedVsName(fwm)).toBe('FWM 9');
+    expect(keepalivedRsName(fwm, { address: '10.0.0.4', port: 53 })).toBe('[10.0.0.4]:none:53');
   });
 });
