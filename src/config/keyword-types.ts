@@ -196,3 +196,26 @@ export function keywordInfo(blockName: string, keyword: string): KeywordInfo {
   }
   return info;
 }
+
+/**
+ * Handlers that check for their value themselves, and so report and go on instead of aborting
+ * the whole parse with exit 2 as keepalived's null_strvec() does for the others.
+ */
+export const MISSING_VALUE_MESSAGE: Record<string, string> = {
+  router_id: 'routerid name missing - ignoring',
+  notification_email_from: 'emailfrom missing - ignoring',
+  min_auto_priority_delay: 'min_auto_priority_delay requires delay time',
+  default_interface: 'default_interface requires interface name',
+  lvs_sync_daemon: 'lvs_sync_daemon requires interface',
+  snmp_socket: 'SNMP error : snmp socket name missing',
+  net_namespace: 'net_namespace name missing - ignoring',
+  dbus_service_name: 'dbus_service_name missing - ignoring',
+  instance: 'instance name missing - ignoring',
+  script_user: 'No script username specified',
+  vrrp_rx_bufs_policy: 'vrrp_rx_bufs_policy missing',
+  'track_file/file': 'track file file name missing',
+  'vrrp_track_file/file': 'track file file name missing',
+  'SMTP_CHECK/helo_name': 'SMTP_CHECK helo name missing',
+  'UDP_CHECK/payload': 'UDP_CHECK payload requires a payload',
+  'FILE_CHECK/weight': 'track file weight missing',
+};

@@ -501,7 +501,7 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
       members.push(m);
     }
     if (!sg.members.length) { ctx.error(`Sync group ${sg.name} has no virtual router(s). removing`, sg.loc, ConfigErr.GENERAL_ERROR, "list the instances in a 'group { ... }' block"); return false; }
-    if (members.length < 2 && members.length) ctx.notice(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, sg.loc);
+    if (members.length < 2 && members.length) ctx.error(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, sg.loc);
     if (!members.length) return false;
     sg.members = members;
     for (const m of members) { inGroup.set(m, sg.name); syncWeight.set(m, sg.syncGroupTrackingWeight); byName.get(m)!.inst.syncGroup = sg.name; }

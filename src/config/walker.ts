@@ -92,6 +92,10 @@ export function arrayLineSource(lines: WalkLine[]): LineSource {
 
 export class Walker {
   private lastEnd: SourceLoc | undefined;
+  /** Brace depth inside the current top-level block, as keepalived's inactive passes count it. */
+  private skipDepth: number | undefined;
+  /** Lines the inactive passes read at top level while the owning pass is still in the block. */
+  private recording: WalkLine[] | undefined;
 
   constructor(
     private readonly lines: LineSource,
@@ -110,7 +114,35 @@ export class Walker {
   }
 
   private next(): WalkLine | undefined {
-    return this.lines.next();
+    const l = this.lines.next();
+    if (!l) return l;
+    if (this.recording) this.recording.push(l);
+    else if (this.skipDepth !== undefined) {
+      if (l.kind === 'bob') this.skipDepth++;
+      else if (l.kind === 'eob') this.skipDepth--;
+      else if (this.skipDepth === 0) this.recording = [l]; // the block had no '{' at all
+      if (this.skipDepth === 0 && l.kind === 'eob') this.recording = [];
+    }
+    return l;
+  }
+
+  /**
+   * keepalived parses the config once per process, and a process skips the blocks it doesn't own by
+   * counting braces (lib/parser.c skip_sublevel). When a nested block lacks its '{', that count ends
+   * before the owning process's block does, and the other processes read the rest of the block as
+   * top-level keywords, reporting what they don't know there. We walk those lines again the same way.
+   * global_defs is read by every process, so it never diverges.
+   */
+  private startRootBlock(kw: string): void {
+    this.skipDepth = kw === 'global_defs' ? undefined : 0;
+    this.recording = undefined;
+  }
+
+  private endRootBlock(): void {
+    const lines = this.recording;
+    this.recording = undefined;
+    this.skipDepth = undefined;
+    if (lines && lines.length) new Walker(arrayLineSource(lines), this.sink).walk();
   }
 
   private peek(): WalkLine | undefined {
@@ -150,13 +182,15 @@ export class Walker {
       if (info.deprecated?.message) {
         this.sink.report({ err: info.deprecated.err, message: info.deprecated.message.replace('%s', blockName), loc: kwLoc, hint: `use '${info.deprecated.use}'` });
       }
+      if (level === 0 && (info.spec.t === 'values' || node.sub)) this.startRootBlock(kw);
       if (info.spec.t === 'values') {
-        n.values = this.valueBlock(kw, l, loc);
+        n.values = this.valueBlock(kw, l, loc, level);
       } else if (node.sub) {
         this.lastEnd = undefined;
         n.children = this.processStream(node.sub, kw, true, level + 1);
         n.endLoc = this.lastEnd ?? { ...loc };
       }
+      if (level === 0) this.endRootBlock();
       if (emit) emit(n);
       else out.push(n);
     }
@@ -192,7 +226,7 @@ export class Walker {
   }
 
   /** keepalived alloc_value_block(): `{`, then one entry per line, until a line that is `}`. */
-  private valueBlock(kw: string, first: WalkLine, loc: SourceLoc): ValueLine[] {
+  private valueBlock(kw: string, first: WalkLine, loc: SourceLoc, _level: number): ValueLine[] {
     const out: ValueLine[] = [];
     // virtual_server_group NAME is the one value block with a name (check_parser.c vsg_handler)
     if (first.words.length > (kw === 'virtual_server_group' ? 2 : 1)) {

@@ -7,16 +7,26 @@ export interface Problem {
 
 const PREFIX = /^\((?:(.+?): )?Line (\d+)\) (.*)$/;
 
-/** keepalived: one problem a line, `(FILE: Line N) text`, `(Line N) text` or bare text. */
+/**
+ * keepalived: one problem a line, `(FILE: Line N) text`, `(Line N) text` or bare text. The parent
+ * pass prints `(Line N)` and miscounts a last line that has no newline; the child passes, reading
+ * the consolidated copy, print `(FILE: Line N)` and count right: when both report a message, the
+ * child pass's line is kept.
+ */
 export function parseKeepalived(stderr: string): Problem[] {
   const out = new Map<string, Problem>();
+  const parent: Problem[] = [];
+  const childMsgs = new Set<string>();
   for (const raw of stderr.split('\n')) {
     const l = raw.replace(/\s+$/, '');
     if (!l.length || l === 'Terminated') continue;
     const m = PREFIX.exec(l);
     const p: Problem = m ? { line: Number(m[2]), message: m[3]! } : { message: l };
+    if (m && m[1] === undefined) { parent.push(p); continue; }
+    if (m) childMsgs.add(p.message);
     out.set(`${p.line ?? ''}|${p.message}`, p);
   }
+  for (const p of parent) if (!childMsgs.has(p.message)) out.set(`${p.line ?? ''}|${p.message}`, p);
   return [...out.values()];
 }
 

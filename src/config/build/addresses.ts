@@ -1,7 +1,7 @@
 // Address, route and rule lines (keepalived vrrp_ipaddress.c, vrrp_iproute.c, vrrp_iprule.c).
 import * as net from 'node:net';
 import type { Family, IpAddress, Route, Rule } from '../ast.js';
-import type { SourceLoc } from '../diagnostics.js';
+import { ConfigErr, type SourceLoc } from '../diagnostics.js';
 import type { ValueLine } from '../walker.js';
 import type { BuildCtx } from './context.js';
 
@@ -137,6 +137,15 @@ const ROUTE_VALUE_OPTS = new Set([
   'initrwnd', 'features', 'quickack', 'congctl', 'fastopen_no_cookie', 'expires', 'pref', 'ttl-propagate', 'track_group', 'vrf', 'as',
 ]);
 
+/** keepalived's null_strvec() for a value-block line: the word after `words[i-1]` is missing (exit 2). */
+function missingWord(ctx: BuildCtx, line: ValueLine, i: number): void {
+  const words = line.words.map((w) => w.text);
+  ctx.sink.report({
+    err: ConfigErr.MISSING_PARAMETER, loc: line.loc, fatalMissingParameter: true,
+    message: `*** Configuration line starting \`${words[0]}\` is missing a parameter after keyword \`${words[i - 1]}\` at word position ${i + 1}`,
+  });
+}
+
 const LOCKABLE = new Set(['mtu', 'hoplimit', 'advmss', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'ssthresh', 'rto_min', 'initcwnd', 'initrwnd']);
 
 export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefined {
@@ -183,7 +192,7 @@ export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefine
       // metrics may be locked: `mtu lock 1400` (as ip route)
       if (LOCKABLE.has(w) && words[i + 1] === 'lock') i++;
       const v = words[++i];
-      if (v === undefined) { ctx.error(`No ${w} parameter specified for route`, loc); return undefined; }
+      if (v === undefined) { missingWord(ctx, line, i); return undefined; }
       switch (w) {
         case 'src': if (!familyOf(v)) { ctx.error(`invalid route src address ${v}`, loc); return undefined; } if (!setFamily(familyOf(v), '')) return undefined; r.src = v; break;
         case 'gw': case 'via': {
@@ -212,7 +221,8 @@ export function parseRouteLine(ctx: BuildCtx, line: ValueLine): Route | undefine
     if (ROUTE_TYPES.has(d)) { r.type = d as Route['type']; d = words[++i] ?? ''; }
     dest = d;
     let dd = d === 'default' || d === 'any' || d === 'all' ? (family === 'inet6' ? '::/0' : '0.0.0.0/0') : d === 'default6' ? '::/0' : d;
-    const p = parseIpPrefix(ctx, dd, loc, false);
+    // keepalived's parse_route() reports the address first, then the route
+    const p = parseIpPrefix(ctx, dd, loc, true);
     if (!p) { ctx.error(`unknown route keyword ${d}`, loc); return undefined; }
     if (!setFamily(p.family, d)) return undefined;
     dd = `${p.address}/${p.prefixLen}`;
@@ -262,7 +272,7 @@ export function parseRuleLine(ctx: BuildCtx, line: ValueLine, prefs: RulePrefere
     if (w === 'nop' || w === 'blackhole' || w === 'prohibit' || w === 'unreachable') { r.action = w; continue; }
     if (!RULE_VALUE_OPTS.has(w)) { ctx.error(`Unknown rule option ${w}`, loc); return undefined; }
     const v = words[++i];
-    if (v === undefined) { ctx.error(`No ${w} parameter specified for rule`, loc); return undefined; }
+    if (v === undefined) { missingWord(ctx, line, i); return undefined; }
     switch (w) {
       case 'from': case 'to': {
         const p = v === 'all' ? { family: family ?? 'inet' as Family } : parseIpPrefix(ctx, v, loc);

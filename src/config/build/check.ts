@@ -338,7 +338,9 @@ export function buildVirtualServer(ctx: BuildCtx, n: KwNode, trackFiles: Set<str
   } else {
     const fam = familyOf(a0);
     const port = parsePort(a1);
-    if (!fam || port === undefined) { ctx.error(`Invalid virtual server IP address ${a0}${a1 ? ' ' : ''}${a1 ?? ''} - skipping`, n.loc); return undefined; }
+    // keepalived drops a port of 0 before parsing (check_data.c alloc_vs)
+    const portStr = a1 !== undefined && /[^0]/.test(a1) ? a1 : undefined;
+    if (!fam || port === undefined) { ctx.error(`Invalid virtual server IP address${portStr ? '/port' : ''} ${a0}${portStr ? '/' + portStr : ''} - skipping`, n.loc); return undefined; }
     addr = { kind: 'ip', address: a0, port, family: fam };
   }
   const vs: VirtualServer = {

@@ -1,7 +1,7 @@
 // Shared helpers for the AST builders: reading a keyword's words with keepalived's rules.
 import * as fs from 'node:fs';
 import { ConfigErr, DiagnosticSink, type SourceLoc } from '../diagnostics.js';
-import { keywordInfo, type ValueSpec } from '../keyword-types.js';
+import { keywordInfo, MISSING_VALUE_MESSAGE, type ValueSpec } from '../keyword-types.js';
 import { checkTrueFalse, ValueReader } from '../values.js';
 import type { KwNode, Word } from '../walker.js';
 
@@ -63,9 +63,14 @@ export class BuildCtx {
    * keepalived's null_strvec(): a handler that needs word `i` and finds none aborts the whole
    * process with exit 2. We report it the same way and go on, so every error is listed.
    */
-  need(n: KwNode, i: number): string | undefined {
+  need(n: KwNode, i: number, blockName = ''): string | undefined {
     const w = n.args[i - 1];
     if (w) return w.text;
+    const own = i === 1 ? MISSING_VALUE_MESSAGE[`${blockName}/${n.keyword}`] ?? MISSING_VALUE_MESSAGE[n.keyword] : undefined;
+    if (own) {
+      this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: own, loc: { ...n.loc } });
+      return undefined;
+    }
     const prev = i - 1 === 0 ? n.keyword : n.args[i - 2]?.text;
     this.sink.report({
       err: ConfigErr.MISSING_PARAMETER,
@@ -131,8 +136,8 @@ export class BuildCtx {
         break;
       }
       case 'bool': this.bool(n); break;
-      case 'str': case 'ip': case 'script': this.need(n, 1); break;
-      case 'words': for (let i = 1; i <= spec.min; i++) this.need(n, i); break;
+      case 'str': case 'ip': case 'script': this.need(n, 1, blockName); break;
+      case 'words': for (let i = 1; i <= spec.min; i++) this.need(n, i, blockName); break;
       case 'enum': {
         const s = this.need(n, 1);
         if (s !== undefined) {

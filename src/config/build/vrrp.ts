@@ -399,7 +399,7 @@ export function buildTrackFile(ctx: BuildCtx, n: KwNode): TrackFile | undefined 
   const t: TrackFile = { name, weight: 1, weightReverse: false, loc: n.loc };
   for (const c of n.children ?? []) {
     switch (c.keyword) {
-      case 'file': t.file = ctx.need(c, 1); break;
+      case 'file': t.file = ctx.need(c, 1, 'track_file'); break;
       case 'weight': {
         const w = ctx.int(c, 1, -254, 254, (v) => `Weight for track_file ${name} (${v}) must be between -254 and 254 - ignoring`);
         if (w !== undefined) t.weight = w;
