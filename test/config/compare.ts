@@ -19,6 +19,10 @@ const LATER = laterKeywords();
 /** Keywords added after 2.2.7 (reference §5): accepted on purpose, Debian's 2.2.7 rejects them. */
 const isLaterKeyword = (p: Problem) => { const m = /^Unknown keyword '(.*)'$/.exec(p.message); return !!m && LATER.has(m[1]!); };
 
+/** Messages after which keepalived's VRRP process stops (vrrp.c chk_min_cfg, vrrp_complete_instance, vrrp_daemon.c). */
+const VRRP_FATAL = ['the virtual router id must be set', 'Unknown interface!', 'No VIP specified; at least one is required',
+  'Non-existent interface specified in configuration', 'Unicast instances must have unicast_src_ip or interface', 'Unicast peers are not supported in strict mode'];
+
 export interface Comparison {
   /** Debian 2.2.7 died (its issue #2587): nothing to compare. */
   skipped: boolean;
@@ -47,8 +51,9 @@ export async function compareWithKeepalived(netns: string, file: string, allowEx
     if (isLaterKeyword(p)) continue;
     if (p.line === undefined ? !ourMsgs.has(p.message) : !ourKeys.has(key(p))) problems.push(`missing: ${key(p)}`);
   }
-  // keepalived stops at the first keyword missing its value (exit 2); what we report after it is extra by design
-  const afterAbort = ka.code === 2 && ours.code === 2;
+  // keepalived stops at the first keyword missing its value (exit 2), and stops validating VRRP at
+  // the first instance error its VRRP process dies of; what we report after those is extra by design
+  const afterAbort = (ka.code === 2 && ours.code === 2) || VRRP_FATAL.some((m) => kaP.some((p) => p.message.endsWith(m)));
   for (const p of ourP) if (!afterAbort && !kaKeys.has(key(p)) && !kaMsgs.has(p.message) && !allowExtra(p)) problems.push(`extra:   ${key(p)}`);
   return { skipped: false, problems, kaCode: ka.code, ourCode: ours.code };
 }
