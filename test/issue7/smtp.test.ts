@@ -1,0 +1,125 @@
+// SMTP alerts against a real SMTP listener on 127.0.0.1 started by the test.
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { groupAlert, instanceAlert, rfc822Date, sendSmtpAlert, SmtpDialog, type SmtpSettings } from '../../src/vrrp/notify/smtp.js';
+
+interface Session { commands: string[]; data: string }
+
+/** A minimal SMTP server: records the commands and the DATA payload; `mode` bends its behaviour. */
+function smtpServer(mode: 'ok' | 'silent' | 'reject-rcpt' | 'multiline'): Promise<{ server: Server; port: number; sessions: Session[]; sockets: Socket[] }> {
+  const sessions: Session[] = [];
+  const sockets: Socket[] = [];
+  const server = createServer((sock) => {
+    sockets.push(sock);
+    if (mode === 'silent') return;
+    const s: Session = { commands: [], data: '' };
+    sessions.push(s);
+    let inData = false;
+    let buf = '';
+    sock.write(mode === 'multiline' ? '220-test.example ESMTP\r\n220 ready\r\n' : '220 test.example ESMTP\r\n');
+    sock.on('data', (c) => {
+      buf += c.toString('latin1');
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (inData) {
+          if (line === '.') { inData = false; sock.write('250 queued\r\n'); } else s.data += `${line}\n`;
+          continue;
+        }
+        s.commands.push(line);
+        const verb = line.split(/[ :]/)[0]!.toUpperCase();
+        if (verb === 'DATA') { inData = true; sock.write('354 go ahead\r\n'); }
+        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); }
+        else if (verb === 'RCPT' && mode === 'reject-rcpt') sock.write('550 no such user\r\n');
+        else if (verb === 'HELO' && mode === 'multiline') sock.write('250-hello\r\n250 ok\r\n');
+        else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, port: (server.address() as { port: number }).port, sessions, sockets });
+  }));
+}
+
+const servers: { server: Server; sockets: Socket[] }[] = [];
+afterAll(() => { for (const s of servers) { for (const k of s.sockets) k.destroy(); s.server.close(); } });
+
+const settings = (port: number, extra: Partial<SmtpSettings> = {}): SmtpSettings => ({
+  host: '127.0.0.1', port, from: 'keepalived@lb1.example', to: ['ops@example.com', 'noc@example.com'], connectTimeoutS: 2, ...extra,
+});
+
+describe('smtp alert texts (vrrp_notify.c)', () => {
+  it('subjects and bodies as keepalived words them', () => {
+    expect(instanceAlert('lb1', 'VI_1', 'MASTER')).toEqual({ subject: '[lb1] VRRP Instance VI_1 - Entering MASTER state', body: '=> VRRP Instance is now owning VRRP VIPs <=' });
+    expect(instanceAlert('lb1', 'VI_1', 'BACKUP').body).toBe('=> VRRP Instance is no longer owning VRRP VIPs <=');
+    expect(instanceAlert('lb1', 'VI_1', 'FAULT').subject).toBe('[lb1] VRRP Instance VI_1 - Entering FAULT state');
+    expect(instanceAlert('lb1', 'VI_1', 'STOP')).toEqual({ subject: '[lb1] VRRP Instance VI_1 - Stopping', body: '=> VRRP Instance stopping <=' });
+    expect(groupAlert('lb1', 'G1', 'MASTER')).toEqual({ subject: '[lb1] VRRP Group G1 - Entering MASTER state', body: '=> All VRRP group instances are now in MASTER state <=' });
+  });
+  it('dates like strftime %a, %d %b %Y %H:%M:%S %z', () => {
+    expect(rfc822Date(new Date(2021, 2, 1, 9, 44, 8))).toMatch(/^Mon, 01 Mar 2021 09:44:08 [+-]\d{4}$/);
+  });
+  it('a reply that is not a 3-digit code ends the dialogue with keepalived\'s message', () => {
+    const d = new SmtpDialog(settings(25), instanceAlert('lb1', 'VI_1', 'MASTER'));
+    expect(d.onLine('garbage')).toEqual({ log: 'Error processing (E)SMTP cmd on SMTP server [127.0.0.1]:25. SMTP status code = -1', send: 'QUIT\r\n' });
+  });
+});
+
+describe('smtp alert over a real socket', () => {
+  it('sends HELO, MAIL FROM, one RCPT TO per notification_email, headers, body, QUIT', async () => {
+    const srv = await smtpServer('ok');
+    servers.push(srv);
+    const r = await sendSmtpAlert(settings(srv.port, { heloName: 'lb1.example' }), instanceAlert('lb1', 'VI_1', 'MASTER'));
+    expect(r.sent).toBe(true);
+    expect(r.logs).toEqual(['SMTP alert successfully sent.']);
+    const s = srv.sessions[0]!;
+    expect(s.commands).toEqual(['HELO lb1.example', 'MAIL FROM:<keepalived@lb1.example>', 'RCPT TO:<ops@example.com>', 'RCPT TO:<noc@example.com>', 'DATA', 'QUIT']);
+    // keepalived ends the body with \r\n then \r\n.\r\n: body line, an empty line, the dot.
+    const [headers, body, rest] = s.data.split('\n\n');
+    expect(headers).toMatch(/^Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\n/);
+    expect(headers!.split('\n').slice(1)).toEqual(['From: keepalived@lb1.example', 'Subject: [lb1] VRRP Instance VI_1 - Entering MASTER state', 'X-Mailer: Keepalived', 'To: ops@example.com, noc@example.com']);
+    expect([body, rest]).toEqual(['=> VRRP Instance is now owning VRRP VIPs <=', '']);
+  });
+
+  it('HELO localhost without smtp_helo_name; multi-line replies are read to their last line', async () => {
+    const srv = await smtpServer('multiline');
+    servers.push(srv);
+    const r = await sendSmtpAlert(settings(srv.port, { to: ['a@x'] }), groupAlert('lb1', 'G1', 'BACKUP'));
+    expect(r.sent).toBe(true);
+    expect(srv.sessions[0]!.commands.slice(0, 3)).toEqual(['HELO localhost', 'MAIL FROM:<keepalived@lb1.example>', 'RCPT TO:<a@x>']);
+  });
+
+  it('a refused recipient logs keepalived\'s error and quits without sending', async () => {
+    const srv = await smtpServer('reject-rcpt');
+    servers.push(srv);
+    const r = await sendSmtpAlert(settings(srv.port), instanceAlert('lb1', 'VI_1', 'FAULT'));
+    expect(r.sent).toBe(false);
+    expect(r.logs).toEqual([`Error processing RCPT cmd on SMTP server [127.0.0.1]:${srv.port}. SMTP status code = 550`]);
+    expect(srv.sessions[0]!.commands.at(-1)).toBe('QUIT');
+  });
+
+  it('a silent server times out within smtp_connect_timeout, without throwing or blocking the loop', async () => {
+    const srv = await smtpServer('silent');
+    servers.push(srv);
+    let maxLagMs = 0;
+    let last = Date.now();
+    const tick = setInterval(() => { const now = Date.now(); maxLagMs = Math.max(maxLagMs, now - last - 10); last = now; }, 10);
+    const t0 = Date.now();
+    const r = await sendSmtpAlert(settings(srv.port, { connectTimeoutS: 1 }), instanceAlert('lb1', 'VI_1', 'MASTER'));
+    const took = Date.now() - t0;
+    clearInterval(tick);
+    expect(r).toEqual({ sent: false, logs: [`Timeout reading data to remote SMTP server [127.0.0.1]:${srv.port}.`] });
+    expect(took).toBeGreaterThanOrEqual(900);
+    expect(took).toBeLessThan(2000);
+    expect(maxLagMs).toBeLessThan(100);
+  });
+
+  it('a closed port gives keepalived\'s connection error', async () => {
+    const srv = await smtpServer('ok');
+    const port = srv.port;
+    await new Promise<void>((r) => srv.server.close(() => r()));
+    const r = await sendSmtpAlert(settings(port), instanceAlert('lb1', 'VI_1', 'MASTER'));
+    expect(r).toEqual({ sent: false, logs: [`SMTP connection ERROR to [127.0.0.1]:${port}.`] });
+  });
+});
