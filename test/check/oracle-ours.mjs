@@ -1,5 +1,5 @@
 // Inside the oracle VM netns: keepalived-ts' CheckRunner on fixtures/check/oracle.conf (specs written out
-// by hand until the config mapper exists), real probes, log lines printed keepalived-style; stops after argv[3] ms.
+// by hand until the config mapper exists), real probes, log lines printed keepalived-style; stops once the flaky server is back (at most argv[3] ms).
 const dist = process.argv[2] ?? 'dist';
 const { CheckRunner, resolveTiming, resolveScriptPath } = await import(`${process.cwd()}/${dist}/src/check/index.js`);
 const runMs = Number(process.argv[3] ?? 6000);
@@ -9,12 +9,12 @@ const t = (type, checker) => resolveTiming(type, checker, {}, vsTiming);
 const vs = (port, realServers, o = {}) => ({ addr: { kind: 'ip', ip: '10.0.0.1', port }, protocol: 'tcp', quorum: 1, hysteresis: 0, omega: false, smtpAlert: false, realServers, ...o });
 const rs = (ip, port, weight, checkers, o = {}) => ({ ip, port, weight, inhibitOnFailure: false, smtpAlert: true, checkers, ...o });
 const http = (ip, path, digest, checkerKw = {}) => {
-  const { connectTimeoutMs, ...timing } = t('HTTP_GET', { warmupMs: 0, connectTimeoutMs: 2000, ...checkerKw });
+  const { connectTimeoutMs, ...timing } = t('HTTP_GET', { warmupMs: 0, connectTimeoutMs: 10000, ...checkerKw });
   return { type: 'HTTP_GET', conn: { connectIp: ip, connectPort: 8080, connectTimeoutMs }, urls: [{ path, digest, statusCodes: [[200, 299]] }], httpProtocol: '1.0', fastRecovery: false, enableSni: false, ...timing };
 };
-const ssl = (ip, path, digest) => ({ ...http(ip, path, digest), type: 'SSL_GET', conn: { connectIp: ip, connectPort: 8443, connectTimeoutMs: 2000 } });
+const ssl = (ip, path, digest) => ({ ...http(ip, path, digest), type: 'SSL_GET', conn: { connectIp: ip, connectPort: 8443, connectTimeoutMs: 10000 } });
 const smtp = (ip, port, heloName) => {
-  const { connectTimeoutMs, ...timing } = t('SMTP_CHECK', { warmupMs: 0, connectTimeoutMs: 2000 });
+  const { connectTimeoutMs, ...timing } = t('SMTP_CHECK', { warmupMs: 0, connectTimeoutMs: 10000 });
   return { type: 'SMTP_CHECK', conn: { connectIp: ip, connectPort: port, connectTimeoutMs }, heloName, ...timing };
 };
 const tcp = (ip, port) => {
@@ -61,14 +61,19 @@ const config = [
     rs('10.0.0.8', 26, 1, [smtp('10.0.0.8', 26, 'kts.example')]),
   ]),
 ];
+let done;
+const finished = new Promise((r) => (done = r));
 const runner = new CheckRunner(config, (a) => {
-  if (a.type === 'log') console.log(`LOG ${a.text}`);
-  else if (a.type !== 'smtpAlert' && a.type !== 'notifyFifo' && a.type !== 'runScript') {
+  if (a.type === 'log') {
+    console.log(`LOG ${a.text}`);
+    // The scenario is over once the flaky server is back (the last state change).
+    if (a.text.startsWith('Adding service [10.0.0.7]')) setTimeout(done, 1000);
+  } else if (a.type !== 'smtpAlert' && a.type !== 'notifyFifo' && a.type !== 'runScript') {
     console.log(`ACT ${a.type} 10.0.0.1:${a.vs.addr.port}${a.rs ? ` ${a.rs.ip}:${a.rs.port}` : ''}${'weight' in a ? ` ${a.weight}` : ''}`);
   }
 });
 runner.start();
-await new Promise((r) => setTimeout(r, runMs));
+await Promise.race([finished, new Promise((r) => setTimeout(r, runMs))]);
 console.log('STOP');
 runner.stop();
 process.exit(0);

@@ -19,7 +19,9 @@ start_servers() {
 start_servers
 /usr/sbin/keepalived -C -n -l -D -f fixtures/check/oracle.conf -p /run/kts-chk.pid -c /run/kts-chk-c.pid >/tmp/ka.log 2>&1 &
 KA=$!
-sleep $((RUN_MS / 1000))
+# Until the flaky server is back (the scenario's last state change), at most RUN_MS.
+i=0; while [ $i -lt $((RUN_MS / 100)) ] && ! grep -q 'Adding service \[10.0.0.7\]' /tmp/ka.log; do sleep 0.1; i=$((i+1)); done
+sleep 1
 echo "=== ipvsadm"; ipvsadm -Ln
 kill $KA; wait $KA
 echo "=== keepalived"; cat /tmp/ka.log

@@ -28,7 +28,7 @@ function requireFreshBuild(): void {
 beforeAll(async () => {
   requireFreshBuild();
   vm = await bootVm({ name: 'checkoracle' });
-  const r = await vm.run('sh test/check/oracle-vm.sh 15000', { timeoutMs: 180_000 });
+  const r = await vm.run('sh test/check/oracle-vm.sh 60000', { timeoutMs: 240_000 });
   if (r.exitCode !== 0) throw new Error(`oracle VM script failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(0, 3000)}`);
   for (const part of r.stdout.split(/^=== /m).slice(1)) {
     const nl = part.indexOf('\n');
