@@ -1,0 +1,173 @@
+// Keepalived_healthcheckers: the checker child. Config → engine specs + IPVS records (config-map),
+// the engine (CheckRunner) → IPVS (ipvs-sync), logs, notify scripts, notify FIFOs and mail
+// (keepalived check/check_daemon.c start_check / reload_check_thread / checker_terminate_phase1).
+import { hostname } from 'node:os';
+import type { KeepalivedConfig } from '../config/ast.js';
+import { ChildExit, KEEPALIVED_EXIT, runChild, type ChildContext, type ChildDaemon } from '../core/child.js';
+import { IpvsClient, IpvsError } from '../ipvs/index.js';
+import type { Logger } from '../log/logger.js';
+import { FifoWriter } from '../vrrp/notify/fifo.js';
+import { sendSmtpAlert } from '../vrrp/notify/smtp.js';
+import { runScript } from '../vrrp/track/script-runner.js';
+import { type CheckerPlan, mapConfig } from './config-map.js';
+import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
+import { dumpCheckData } from './lvs/dump.js';
+import { CheckRunner, type SinkAction } from './runner.js';
+
+/** Notify scripts have no timeout in keepalived (notify_exec); this only bounds a hung one. */
+const NOTIFY_SCRIPT_BOUND_MS = 3_600_000;
+
+/** What happens to the engine's actions: all of them, or (shutdown with -I / lvs_flush_on_stop) fewer. */
+type SinkMode = 'all' | 'notifiesOnly' | 'none';
+
+/** ENOENT is what keepalived's libnl reports when the "IPVS" family is missing (observed on this kind of host). */
+function ipvsInitReason(e: unknown): string {
+  if (e instanceof IpvsError && e.kind === 'unavailable') return 'No such file or directory';
+  return (e as Error)?.message ?? String(e);
+}
+
+class CheckerDaemon implements ChildDaemon {
+  private runner?: CheckRunner;
+  private generation = 0;
+  private mode: SinkMode = 'all';
+  private sync?: IpvsSync;
+  private client?: IpvsClient;
+  private readonly fifos: FifoWriter[] = [];
+
+  constructor(private cfg: KeepalivedConfig, private plan: CheckerPlan, private readonly ctx: ChildContext) {}
+
+  private get log(): Logger {
+    return this.ctx.logger;
+  }
+
+  /** ipvs_start(): only when there are virtual servers; failing is FATAL, as keepalived. */
+  async start(): Promise<void> {
+    for (const l of this.plan.logs) this.log.info(l);
+    if (this.plan.virtualServers.length) await this.openIpvs();
+    this.openFifos();
+    if (this.sync) await this.sync.start(this.cfg.global);
+    this.launch();
+    await this.sync?.idle();
+  }
+
+  private async openIpvs(): Promise<void> {
+    if (this.client) return;
+    this.log.info('Initializing ipvs');
+    try {
+      this.client = await IpvsClient.open();
+    } catch (e) {
+      this.log.info(`IPVS: Can't initialize ipvs: ${ipvsInitReason(e)}`);
+      if (e instanceof IpvsError && e.kind === 'unavailable') this.log.err(`IPVS: ${e.message}`);
+      // stop_check(): clear_services() logs each real server's shutdown before exiting.
+      const dead = new CheckRunner(this.plan.virtualServers.map((v) => v.spec), (a) => { if (a.type === 'log') this.log.info(a.text); });
+      dead.stop();
+      throw new ChildExit(KEEPALIVED_EXIT.FATAL, `IPVS: Can't initialize ipvs: ${ipvsInitReason(e)}`);
+    }
+    this.sync = new IpvsSync(this.client, { info: (t) => this.log.info(t), err: (t) => this.log.err(t) }, this.plan);
+  }
+
+  private openFifos(): void {
+    for (const f of this.fifos) f.close();
+    this.fifos.length = 0;
+    for (const spec of [this.cfg.global.notifyFifo, this.cfg.global.lvsNotifyFifo]) {
+      if (!spec) continue;
+      const w = new FifoWriter(spec.path, (t) => this.log.info(t));
+      w.ensure();
+      this.fifos.push(w);
+    }
+  }
+
+  /** A fresh engine on the current plan; actions of older engines are dropped. */
+  private launch(): void {
+    const gen = ++this.generation;
+    this.mode = 'all';
+    this.runner = new CheckRunner(this.plan.virtualServers.map((v) => v.spec), (a) => {
+      if (gen === this.generation) this.dispatch(a);
+    });
+    this.runner.start();
+  }
+
+  private dispatch(a: SinkAction): void {
+    if (this.mode === 'none') return;
+    if (isIpvsAction(a)) {
+      if (this.mode === 'all') this.sync?.apply(a);
+      return;
+    }
+    switch (a.type) {
+      case 'log':
+        if (this.mode === 'all') this.log.info(a.text);
+        return;
+      case 'runScript':
+        void runScript({ argv: a.argv, timeoutMs: NOTIFY_SCRIPT_BOUND_MS }).then((r) => {
+          if (r.outcome.kind === 'error') this.log.err(`${a.why} script ${a.argv[0]}: ${r.outcome.reason}`);
+        });
+        return;
+      case 'notifyFifo':
+        for (const f of this.fifos) f.write(a.line);
+        return;
+      case 'smtpAlert':
+        this.mail(a.subject, a.body);
+        return;
+    }
+  }
+
+  /** smtp_alert: "[router_id] " + the engine's subject, when an SMTP server and recipients are configured. */
+  private mail(subject: string, body: string): void {
+    const g = this.cfg.global;
+    if (!g.smtpServer || g.notificationEmail.length === 0) return;
+    const host = hostname();
+    void sendSmtpAlert({
+      host: g.smtpServer.host, port: g.smtpServer.port, heloName: g.smtpHeloName ?? host,
+      from: g.notificationEmailFrom ?? `keepalived@${host}`, to: g.notificationEmail, connectTimeoutS: g.smtpConnectTimeoutS,
+    }, { subject: `[${g.routerId ?? host}] ${subject}`, body }, (l) => this.log.info(l));
+  }
+
+  /** reload_check_thread → start_check(reload): diff IPVS, restart the engine on the new config. */
+  async reload(next: unknown): Promise<void> {
+    const cfg = next as KeepalivedConfig;
+    const plan = mapConfig(cfg);
+    for (const l of plan.logs) this.log.info(l);
+    // The old engine goes quietly: its real servers stay in IPVS unless the new config drops them.
+    this.mode = 'none';
+    this.generation++;
+    this.runner?.stop();
+    if (plan.virtualServers.length && !this.client) {
+      this.plan = plan;
+      await this.openIpvs();
+    }
+    if (this.sync) for (const l of await this.sync.reload(plan)) this.log.info(l);
+    this.cfg = cfg;
+    this.plan = plan;
+    this.openFifos();
+    this.launch();
+    await this.sync?.settleReload();
+  }
+
+  /** checker_terminate_phase1/2: clear_services unless -I (lvs_flush_on_stop: one flush), then sync daemons and timeouts. */
+  async stop(): Promise<void> {
+    const keep = this.ctx.options.dontReleaseIpvs;
+    const flush = !keep && this.cfg.global.lvsFlushOnStop;
+    this.mode = keep ? 'none' : flush ? 'notifiesOnly' : 'all';
+    this.runner?.stop();
+    if (this.sync) {
+      if (keep) await this.sync.release();
+      else await this.sync.stop(flush);
+    }
+    for (const f of this.fifos) f.close();
+    this.client?.close();
+  }
+
+  dumpData(): string {
+    return dumpCheckData(this.plan, this.runner?.snapshot() ?? [], this.sync?.table);
+  }
+}
+
+/** The checker child's main (runChild entry). */
+export async function checkerMain(ctx: ChildContext): Promise<ChildDaemon> {
+  const cfg = ctx.config as KeepalivedConfig;
+  const d = new CheckerDaemon(cfg, mapConfig(cfg), ctx);
+  await d.start();
+  return d;
+}
+
+void runChild(checkerMain);

@@ -1,0 +1,289 @@
+// The engine's IPVS actions applied to the kernel through the IPVS client, with the table we created
+// remembered so stop releases exactly that and a reload changes only what the new config changes
+// (keepalived ipwrapper.c init_services / clear_services / clear_diff_services, check_daemon.c start_check).
+import type { GlobalDefs } from '../config/ast.js';
+import { IpvsError, type IpvsClient, type IpvsDest, type IpvsService, type IpvsTimeouts } from '../ipvs/index.js';
+import { type CheckerPlan, destFor, destKey, type LvsDest, type LvsVirtualServer, serviceKey } from './config-map.js';
+import { formatVs } from './format.js';
+import type { SinkAction } from './runner.js';
+import type { VirtualServerSpec } from './types.js';
+
+/** The part of IpvsClient this module drives. */
+export type IpvsOps = Pick<IpvsClient,
+  'addService' | 'editService' | 'delService' | 'addDest' | 'editDest' | 'delDest' | 'flush' |
+  'getTimeouts' | 'setTimeouts' | 'addDaemon' | 'delDaemon'>;
+
+export interface TableEntry {
+  service: IpvsService;
+  dests: Map<string, IpvsDest>;
+}
+
+/** What we put in the kernel, by serviceKey. */
+export type Table = Map<string, TableEntry>;
+
+export type IpvsAction = Extract<SinkAction, { type: 'addVirtualServer' | 'removeVirtualServer' | 'addRealServer' | 'removeRealServer' | 'setWeight' | 'addSorryServer' | 'removeSorryServer' }>;
+
+const IPVS_ACTIONS = new Set<SinkAction['type']>(['addVirtualServer', 'removeVirtualServer', 'addRealServer', 'removeRealServer', 'setWeight', 'addSorryServer', 'removeSorryServer']);
+
+export function isIpvsAction(a: SinkAction): a is IpvsAction {
+  return IPVS_ACTIONS.has(a.type);
+}
+
+/** What keepalived compares to decide on IP_VS_SO_SET_EDIT (clear_diff_services). */
+export function serviceChanged(a: IpvsService, b: IpvsService): boolean {
+  return a.scheduler !== b.scheduler || a.timeoutSec !== b.timeoutSec || a.netmask !== b.netmask || a.peName !== b.peName ||
+    JSON.stringify({ ...a.flags, hashed: false }) !== JSON.stringify({ ...b.flags, hashed: false });
+}
+
+export function destChanged(a: IpvsDest, b: IpvsDest): boolean {
+  return a.weight !== b.weight || a.fwdMethod !== b.fwdMethod || a.upperThreshold !== b.upperThreshold || a.lowerThreshold !== b.lowerThreshold ||
+    a.tunType !== b.tunType || a.tunPort !== b.tunPort || a.tunFlags.csum !== b.tunFlags.csum || a.tunFlags.remcsum !== b.tunFlags.remcsum;
+}
+
+export interface ReloadDiff {
+  /** Services the new config no longer has (with their real servers). */
+  delServices: IpvsService[];
+  /** Services kept whose scheduler/persistence/flags changed. */
+  editServices: IpvsService[];
+  /** Real servers of kept services that the new config no longer has. */
+  delDests: { service: IpvsService; dest: IpvsDest }[];
+  /** keepalived's lines for them: "Removing Virtual Server …", "service … no longer exist". */
+  logs: string[];
+}
+
+/** The addresses a VS may put in each of its services: its real servers and sorry server. */
+function wantedDests(vs: LvsVirtualServer, svc: IpvsService): Set<string> {
+  const all = vs.sorry ? [...vs.realServers, vs.sorry] : vs.realServers;
+  return new Set(all.map((d) => destKey(destFor(svc, vs, d, 0))));
+}
+
+/** clear_diff_services as a pure plan: what to remove or edit before the new config's engine starts. */
+export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan): ReloadDiff {
+  const diff: ReloadDiff = { delServices: [], editServices: [], delDests: [], logs: [] };
+  const wanted = new Map<string, { vs: LvsVirtualServer; svc: IpvsService }>();
+  for (const vs of next.virtualServers) for (const svc of vs.services) wanted.set(serviceKey(svc), { vs, svc });
+  for (const old of oldPlan.virtualServers) {
+    if (!old.services.some((s) => wanted.has(serviceKey(s)))) {
+      diff.logs.push(old.spec.addr.kind === 'group' ? `Removing Virtual Server Group [${old.spec.addr.name}]` : `Removing Virtual Server ${formatVs(old.spec)}`);
+    }
+  }
+  for (const [key, entry] of table) {
+    const w = wanted.get(key);
+    if (!w) {
+      diff.delServices.push(entry.service);
+      continue;
+    }
+    if (serviceChanged(entry.service, w.svc)) diff.editServices.push(w.svc);
+    const keep = wantedDests(w.vs, w.svc);
+    for (const [dk, dest] of entry.dests) {
+      if (keep.has(dk)) continue;
+      diff.delDests.push({ service: entry.service, dest });
+      diff.logs.push(`service [${dest.address}]:${w.vs.spec.protocol}:${dest.port} no longer exist`);
+    }
+  }
+  return diff;
+}
+
+export type Logger = { info(text: string): void; err(text: string): void };
+
+/** Applies engine actions to IPVS one at a time, in order; never throws (errors are logged). */
+export class IpvsSync {
+  readonly table: Table = new Map();
+  private byVs = new Map<VirtualServerSpec, LvsVirtualServer>();
+  private queue: Promise<void> = Promise.resolve();
+  private savedTimeouts?: IpvsTimeouts;
+  private syncd = false;
+  /** Dests the current engine has added or edited since the last reload (serviceKey/destKey). */
+  private claimed = new Set<string>();
+
+  constructor(private readonly ipvs: IpvsOps, private readonly log: Logger, private plan: CheckerPlan) {
+    this.index(plan);
+  }
+
+  private index(plan: CheckerPlan): void {
+    this.plan = plan;
+    this.byVs = new Map(plan.virtualServers.map((v) => [v.spec, v]));
+  }
+
+  /** Resolves once every queued kernel call has finished. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private run(what: () => Promise<void>): void {
+    this.queue = this.queue.then(what).catch((e: unknown) => this.report(e));
+  }
+
+  private report(e: unknown): void {
+    this.log.err(e instanceof IpvsError ? `IPVS: ${e.message}` : `IPVS: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** One kernel call; a failure is logged and the next call still runs. */
+  private async call(op: () => Promise<void>): Promise<boolean> {
+    try {
+      await op();
+      return true;
+    } catch (e) {
+      this.report(e);
+      return false;
+    }
+  }
+
+  /** start_check: lvs_flush, lvs_timeouts (old values kept for stop), lvs_sync_daemon (master and backup). */
+  async start(global: GlobalDefs): Promise<void> {
+    if (global.lvsFlush) await this.call(() => this.ipvs.flush());
+    const t = global.lvsTimeouts;
+    if (t && (t.tcpS || t.tcpfinS || t.udpS)) {
+      try {
+        this.savedTimeouts = await this.ipvs.getTimeouts();
+      } catch (e) {
+        this.report(e);
+      }
+      await this.call(() => this.ipvs.setTimeouts({ tcpSec: t.tcpS ?? 0, tcpFinSec: t.tcpfinS ?? 0, udpSec: t.udpS ?? 0 }));
+    }
+    const s = global.lvsSyncDaemon;
+    // With a vrrp instance named, the VRRP process drives the sync daemon (checker_ipvs_syncd_needed).
+    if (s && s.instance === undefined) {
+      for (const state of ['master', 'backup'] as const) await this.ipvs.delDaemon(state).catch(() => undefined);
+      for (const state of ['master', 'backup'] as const) {
+        await this.call(() => this.ipvs.addDaemon({
+          state, mcastIfn: s.interface, syncId: s.id ?? 0, syncMaxLen: s.maxlen ?? 0, mcastGroup: s.group ?? '', mcastPort: s.port ?? 0, mcastTtl: s.ttl ?? 0,
+        }));
+      }
+      this.syncd = true;
+    }
+  }
+
+  /** The engine's sink for IPVS actions. */
+  apply(a: IpvsAction): void {
+    const vs = this.byVs.get(a.vs);
+    if (!vs) return;
+    switch (a.type) {
+      case 'addVirtualServer':
+        for (const svc of vs.services) this.run(() => this.putService(svc));
+        return;
+      case 'removeVirtualServer':
+        for (const svc of vs.services) this.run(() => this.dropService(svc));
+        return;
+      case 'addRealServer':
+      case 'setWeight':
+      case 'addSorryServer': {
+        const d = this.findDest(vs, a.rs, a.type === 'addSorryServer' || (a.type === 'setWeight' && !this.isRealServer(vs, a.rs)));
+        if (d) for (const svc of vs.services) this.run(() => this.putDest(svc, destFor(svc, vs, d, a.weight)));
+        return;
+      }
+      case 'removeRealServer':
+      case 'removeSorryServer': {
+        const d = this.findDest(vs, a.rs, a.type === 'removeSorryServer');
+        if (d) for (const svc of vs.services) this.run(() => this.dropDest(svc, destFor(svc, vs, d, 0)));
+        return;
+      }
+    }
+  }
+
+  private isRealServer(vs: LvsVirtualServer, rs: { ip: string; port: number }): boolean {
+    return vs.realServers.some((d) => d.address === rs.ip && d.port === rs.port);
+  }
+
+  private findDest(vs: LvsVirtualServer, rs: { ip: string; port: number }, sorry: boolean): LvsDest | undefined {
+    if (sorry) return vs.sorry;
+    return vs.realServers.find((d) => d.address === rs.ip && d.port === rs.port);
+  }
+
+  private async putService(svc: IpvsService): Promise<void> {
+    const key = serviceKey(svc);
+    const have = this.table.get(key);
+    if (have) {
+      if (serviceChanged(have.service, svc) && (await this.call(() => this.ipvs.editService(svc)))) have.service = svc;
+      return;
+    }
+    try {
+      await this.ipvs.addService(svc);
+    } catch (e) {
+      // keepalived ignores EEXIST on ADD (ipvs_talk): a service left by an earlier run is adopted.
+      if (!(e instanceof IpvsError && e.code === 'EEXIST')) return this.report(e);
+      await this.call(() => this.ipvs.editService(svc));
+    }
+    this.table.set(key, { service: svc, dests: new Map() });
+  }
+
+  private async dropService(svc: IpvsService): Promise<void> {
+    const key = serviceKey(svc);
+    if (!this.table.has(key)) return;
+    this.table.delete(key);
+    await this.call(() => this.ipvs.delService(svc));
+  }
+
+  private async putDest(svc: IpvsService, d: IpvsDest): Promise<void> {
+    const entry = this.table.get(serviceKey(svc));
+    if (!entry) return;
+    const dk = destKey(d);
+    this.claimed.add(`${serviceKey(svc)} ${dk}`);
+    const have = entry.dests.get(dk);
+    if (have && !destChanged(have, d)) return;
+    if (have) {
+      if (await this.call(() => this.ipvs.editDest(svc, d))) entry.dests.set(dk, d);
+      return;
+    }
+    try {
+      await this.ipvs.addDest(svc, d);
+    } catch (e) {
+      if (!(e instanceof IpvsError && e.code === 'EEXIST')) return this.report(e);
+      if (!(await this.call(() => this.ipvs.editDest(svc, d)))) return;
+    }
+    entry.dests.set(dk, d);
+  }
+
+  private async dropDest(svc: IpvsService, d: IpvsDest): Promise<void> {
+    const entry = this.table.get(serviceKey(svc));
+    const dk = destKey(d);
+    this.claimed.delete(`${serviceKey(svc)} ${dk}`);
+    if (!entry?.dests.has(dk)) return;
+    entry.dests.delete(dk);
+    await this.call(() => this.ipvs.delDest(svc, d));
+  }
+
+  /** SIGHUP, before the new engine starts: remove and edit what the new config changes; returns keepalived's log lines. */
+  async reload(next: CheckerPlan): Promise<string[]> {
+    await this.idle();
+    const diff = diffReload(this.table, this.plan, next);
+    for (const d of diff.delDests) await this.dropDest(d.service, d.dest);
+    for (const s of diff.delServices) {
+      const entry = this.table.get(serviceKey(s));
+      for (const dest of entry?.dests.values() ?? []) await this.dropDest(s, dest);
+      await this.dropService(s);
+    }
+    for (const s of diff.editServices) {
+      const entry = this.table.get(serviceKey(s));
+      if (entry && (await this.call(() => this.ipvs.editService(s)))) entry.service = s;
+    }
+    this.index(next);
+    this.claimed.clear();
+    return diff.logs;
+  }
+
+  /** After the new engine's start: real servers it did not put back (down at start) leave the table. */
+  async settleReload(): Promise<void> {
+    await this.idle();
+    for (const [key, entry] of this.table) {
+      for (const d of [...entry.dests.values()]) if (!this.claimed.has(`${key} ${destKey(d)}`)) await this.dropDest(entry.service, d);
+    }
+  }
+
+  /** Shutdown: lvs_flush_on_stop flushes everything; otherwise the engine's removals already ran. Then sync daemons and timeouts. */
+  async stop(flush: boolean): Promise<void> {
+    await this.idle();
+    if (flush) {
+      await this.call(() => this.ipvs.flush());
+      this.table.clear();
+    }
+    await this.release();
+  }
+
+  /** What ipvs_stop and checker_terminate_phase2 undo even with -I: sync daemons, changed timeouts. */
+  async release(): Promise<void> {
+    await this.idle();
+    if (this.syncd) for (const state of ['master', 'backup'] as const) await this.call(() => this.ipvs.delDaemon(state));
+    if (this.savedTimeouts) await this.call(() => this.ipvs.setTimeouts(this.savedTimeouts!));
+  }
+}
