@@ -1,0 +1,142 @@
+// use_vmac: a private-mode macvlan `vrrp.<VRID>` on the instance's interface carrying the
+// RFC 5798 §7.3 virtual MAC, created over rtnetlink as keepalived's vrrp_vmac.c
+// netlink_link_add_vmac() does, with the sysctls of vrrp_if_config.c.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket, type StreamData } from 'netlink';
+import { macToBuffer } from './inet.js';
+import { Links, type LinkInfo } from './links.js';
+import { kernelErrorText, rtnl, RTNL_TIMEOUT_MS } from './rtnl.js';
+
+const MACVLAN_MODE_PRIVATE = 1;
+
+/** RFC 5798 §7.3: 00-00-5E-00-01-{VRID} for IPv4, 00-00-5E-00-02-{VRID} for IPv6. */
+export function vmacAddress(vrid: number, family: 4 | 6): string {
+  return `00:00:5e:00:0${family === 4 ? 1 : 2}:${vrid.toString(16).padStart(2, '0')}`;
+}
+
+/** keepalived's default VMAC name (vrrp_parser.c: "vrrp.%d"). */
+export const vmacName = (vrid: number, configured?: string) => configured ?? `vrrp.${vrid}`;
+
+const toBuffer = (d: StreamData): Buffer => { const s = new AttrStream(); s.emit(d); return Buffer.concat(s.bufs); };
+
+/** IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE private } }. */
+export function macvlanLinkInfo(): Buffer {
+  return toBuffer(ifla.formatInfo({ kind: 'macvlan', data: toBuffer(ifla.formatMacvlan({ mode: MACVLAN_MODE_PRIVATE })) }));
+}
+
+/** /proc/sys/net/ipv4/conf/IF/PARAM of the calling process's network namespace. */
+const sysctlPath = (ifname: string, param: string) => `/proc/sys/net/ipv4/conf/${ifname}/${param}`;
+
+export function getSysctl(ifname: string, param: string): number | undefined {
+  try { return Number.parseInt(readFileSync(sysctlPath(ifname, param), 'utf8'), 10); } catch { return undefined; }
+}
+
+export function setSysctl(ifname: string, param: string, value: number): string | undefined {
+  try { writeFileSync(sysctlPath(ifname, param), `${value}\n`); return undefined; } catch (e) {
+    return `cannot set net.ipv4.conf.${ifname}.${param}=${value}: ${(e as Error).message}`;
+  }
+}
+
+export interface VmacSpec {
+  /** vrrp_instance name, for keepalived's `(VI_1): …` messages. */
+  iname: string;
+  vrid: number;
+  family: 4 | 6;
+  /** The instance's `interface` (the macvlan's parent). */
+  parent: string;
+  /** use_vmac NAME (default vrrp.VRID). */
+  name?: string;
+  /** use_vmac_addr / a configured MAC overrides the RFC address. */
+  mac?: string;
+}
+
+export type VmacResult = { ok: true; link: LinkInfo; warnings: string[] } | { ok: false; error: string };
+
+/**
+ * Parent arp_ignore/arp_filter saved by the first VMAC on it and restored when the last one
+ * goes (keepalived's reset_arp_config counter on the base interface).
+ */
+const parentSaved = new Map<string, { users: number; arpIgnore?: number; arpFilter?: number }>();
+
+export class Vmacs {
+  private readonly links: Links;
+  constructor(private readonly sock: RtNetlinkSocket = rtnl()) { this.links = new Links(sock); }
+
+  async create(spec: VmacSpec): Promise<VmacResult> {
+    const name = vmacName(spec.vrid, spec.name);
+    const mac = spec.mac ?? vmacAddress(spec.vrid, spec.family);
+    const parent = await this.links.byName(spec.parent);
+    if (!parent) return { ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (no interface ${spec.parent})` };
+    const existing = await this.links.byName(name);
+    if (existing) {
+      if (existing.parentIfindex !== parent.ifindex) return { ok: false, error: `VMAC ${name} conflicts with existing interface` };
+      if (existing.mac === mac) return this.finish(spec, name, existing, false);
+      // Wrong MAC: keepalived updates it in place; we recreate it.
+      const del = await this.removeLink(spec.iname, name, existing.ifindex);
+      if (del) return { ok: false, error: del };
+    }
+    try {
+      await this.sock.newLink(
+        { flags: { up: true }, change: { up: true } },
+        { ifname: name, link: u32(parent.ifindex), address: macToBuffer(mac), linkinfo: macvlanLinkInfo() },
+        { flags: FlagsNew.CREATE | FlagsNew.EXCL, timeout: RTNL_TIMEOUT_MS },
+      );
+    } catch (e) {
+      return { ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (${kernelErrorText(e)})` };
+    }
+    const link = await this.links.byName(name);
+    if (!link) return { ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (not found after creation)` };
+    return this.finish(spec, name, link, true);
+  }
+
+  /** vrrp_if_config.c set_interface_parameters_sysctl(): IPv4 VMACs only, as keepalived. */
+  private finish(spec: VmacSpec, name: string, link: LinkInfo, created: boolean): VmacResult {
+    const warnings: string[] = [];
+    if (spec.family !== 4 || !created) return { ok: true, link, warnings };
+    const w = (e: string | undefined) => { if (e) warnings.push(e); };
+    w(setSysctl(name, 'arp_ignore', 1));
+    w(setSysctl(name, 'accept_local', 1));
+    w(setSysctl(name, 'rp_filter', 0));
+    w(setSysctl(name, 'promote_secondaries', 1));
+    let saved = parentSaved.get(spec.parent);
+    if (!saved) {
+      const arpIgnore = getSysctl(spec.parent, 'arp_ignore');
+      const arpFilter = getSysctl(spec.parent, 'arp_filter');
+      saved = { users: 0, ...(arpIgnore !== undefined ? { arpIgnore } : {}), ...(arpFilter !== undefined ? { arpFilter } : {}) };
+      parentSaved.set(spec.parent, saved);
+      if (arpIgnore !== undefined && arpIgnore !== 1) w(setSysctl(spec.parent, 'arp_ignore', 1));
+      if (arpFilter !== undefined && arpFilter !== 1) w(setSysctl(spec.parent, 'arp_filter', 1));
+    }
+    saved.users++;
+    return { ok: true, link, warnings };
+  }
+
+  /** Deletes the VMAC; the last one on a parent restores the parent's arp_ignore/arp_filter. */
+  async remove(spec: VmacSpec): Promise<{ ok: true } | { ok: false; error: string }> {
+    const name = vmacName(spec.vrid, spec.name);
+    const link = await this.links.byName(name);
+    const err = link ? await this.removeLink(spec.iname, name, link.ifindex) : undefined;
+    const saved = parentSaved.get(spec.parent);
+    if (saved && spec.family === 4 && --saved.users <= 0) {
+      parentSaved.delete(spec.parent);
+      if (saved.arpIgnore !== undefined) setSysctl(spec.parent, 'arp_ignore', saved.arpIgnore);
+      if (saved.arpFilter !== undefined) setSysctl(spec.parent, 'arp_filter', saved.arpFilter);
+    }
+    return err ? { ok: false, error: err } : { ok: true };
+  }
+
+  private async removeLink(iname: string, name: string, ifindex: number): Promise<string | undefined> {
+    try {
+      await this.sock.delLink({ index: ifindex }, {}, { timeout: RTNL_TIMEOUT_MS });
+      return undefined;
+    } catch (e) {
+      return `(${iname}) Error removing VMAC interface ${name} (${kernelErrorText(e)})`;
+    }
+  }
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+}
