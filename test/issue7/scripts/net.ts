@@ -2,21 +2,22 @@
 // ({"id":1,"op":"vmac-create","spec":{...}}), each answered on stdout with {"id":1,"result":…}.
 import { createInterface } from 'node:readline';
 import { closeRtnl } from '../../../src/net/rtnl.js';
+import { Routes } from '../../../src/net/routes.js';
+import { Rules } from '../../../src/net/rules.js';
 import { Vmacs } from '../../../src/net/vmac.js';
 
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const vmacs = new Vmacs();
+const routes = new Routes();
+const rules = new Rules();
 const ops: Record<string, (a: any) => Promise<unknown>> = {
   'vmac-create': (a) => vmacs.create(a.spec),
   'vmac-remove': (a) => vmacs.remove(a.spec),
+  'route-add': (a) => routes.add(a.route),
+  'route-del': (a) => routes.remove(a.route),
+  'rule-add': (a) => rules.add(a.rule),
+  'rule-del': (a) => rules.remove(a.rule),
 };
-// Optional adapters load lazily so this script runs while others are being written.
-for (const [mod, bind] of [
-  ['../../../src/net/routes.js', (m: any) => { const r = new m.Routes(); ops['route-add'] = (a) => r.add(a.route); ops['route-del'] = (a) => r.remove(a.route); }],
-  ['../../../src/net/rules.js', (m: any) => { const r = new m.Rules(); ops['rule-add'] = (a) => r.add(a.rule); ops['rule-del'] = (a) => r.remove(a.rule); }],
-] as const) {
-  try { bind(await import(mod)); } catch { /* not there */ }
-}
 out({ ready: true });
 
 const rl = createInterface({ input: process.stdin });
