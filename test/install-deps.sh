@@ -11,6 +11,7 @@ PKGS=(
   ipvsadm qemu-system-x86 busybox-static linux-image-amd64 kmod   # the IPVS VM (test/vm)
   procps psmisc ca-certificates openssl python3 make g++   # scripts, certificates, native addon build
   man-db bsdutils util-linux systemd   # man page check; logger(1) syslog transport, nsenter(1) netns; unit verify (test/core, test/log)
+  nftables   # accept mode (no_accept / vrrp_strict) drop rules, test/issue7
 )
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
