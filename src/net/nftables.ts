@@ -1,0 +1,129 @@
+// Accept mode (RFC 5798 §6.1 Accept_Mode): an instance without `accept` (no_accept, or
+// vrrp_strict below priority 255) must not accept packets addressed to its VIPs while it
+// owns them. keepalived's vrrp_nftables.c builds table `keepalived` with a `vips` set and
+// drop rules in input/output chains (priority -1), then adds VIPs to the set while master
+// (vrrp.c vrrp_handle_accept_mode). Same ruleset here, applied through `nft -f -`.
+// The rule text is pure (tested as text); NftRunner is the one place that runs nft.
+import { spawn } from 'node:child_process';
+
+export type IpFamily = 4 | 6;
+
+export interface NftSettings {
+  /** global_defs `nftables [TABLE]` (default keepalived). */
+  table: string;
+  /** `nftables_priority` (default -1). */
+  priority: number;
+  /** `nftables_counters`: a counter on each drop rule. */
+  counters: boolean;
+}
+
+export const NFT_DEFAULTS: NftSettings = { table: 'keepalived', priority: -1, counters: false };
+
+const nftFamily = (f: IpFamily) => (f === 4 ? 'ip' : 'ip6');
+const LINK_LOCAL_RANGE = 'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+
+/**
+ * The table keepalived creates on first use (nft_setup_ipv4 / nft_setup_ipv6). `add table`
+ * before `delete table` makes the delete safe when no old table exists.
+ */
+export function setupScript(f: IpFamily, s: NftSettings = NFT_DEFAULTS): string {
+  const fam = nftFamily(f);
+  const c = s.counters ? 'counter ' : '';
+  const hook = (h: string) => `type filter hook ${h} priority ${s.priority}; policy accept;`;
+  const lines = [`add table ${fam} ${s.table}`, `delete table ${fam} ${s.table}`, `table ${fam} ${s.table} {`];
+  if (f === 4) {
+    lines.push(
+      '  set vips { type ipv4_addr; }',
+      `  chain in { ${hook('input')} ip daddr @vips ${c}drop; }`,
+      `  chain out { ${hook('output')} ip saddr @vips ${c}drop; }`,
+    );
+  } else {
+    // Neighbour discovery must still work for the VIPs; link-local VIPs are keyed by interface.
+    lines.push(
+      '  set vips { type ipv6_addr; }',
+      '  set vips_link_local { type ipv6_addr . ifname; }',
+      '  set neighbor-discovery { type icmpv6_type; elements = { nd-neighbor-solicit, nd-neighbor-advert }; }',
+      `  chain in_link_local { ip6 daddr . iifname @vips_link_local ${c}drop; }`,
+      `  chain out_link_local { ip6 saddr . oifname @vips_link_local ${c}drop; }`,
+      `  chain in { ${hook('input')} icmpv6 type @neighbor-discovery accept; ip6 daddr ${LINK_LOCAL_RANGE} goto in_link_local; ip6 daddr @vips ${c}drop; }`,
+      `  chain out { ${hook('output')} icmpv6 type @neighbor-discovery accept; ip6 saddr ${LINK_LOCAL_RANGE} goto out_link_local; ip6 saddr @vips ${c}drop; }`,
+    );
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+export interface DropVip {
+  family: IpFamily;
+  address: string;
+  /** The VIP's interface: link-local IPv6 VIPs are matched with it. */
+  ifname: string;
+}
+
+const isLinkLocal6 = (v: DropVip) => v.family === 6 && /^fe[89ab]/i.test(v.address);
+
+/** `add element` / `delete element` lines for VIPs of one family. */
+export function elementsScript(op: 'add' | 'delete', vips: readonly DropVip[], s: NftSettings = NFT_DEFAULTS): string {
+  const out: string[] = [];
+  for (const f of [4, 6] as const) {
+    const mine = vips.filter((v) => v.family === f);
+    const plain = mine.filter((v) => !isLinkLocal6(v)).map((v) => v.address);
+    const ll = mine.filter(isLinkLocal6).map((v) => `${v.address} . "${v.ifname}"`);
+    if (plain.length) out.push(`${op} element ${nftFamily(f)} ${s.table} vips { ${plain.join(', ')} }`);
+    if (ll.length) out.push(`${op} element ${nftFamily(f)} ${s.table} vips_link_local { ${ll.join(', ')} }`);
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+export type NftResult = { ok: true } | { ok: false; error: string };
+
+/** Runs `nft -f -` with the script on stdin, bounded by timeoutMs; never throws. */
+export function runNft(script: string, timeoutMs = 5000, nftPath = 'nft'): Promise<NftResult> {
+  return new Promise((resolve) => {
+    let stderr = '';
+    let done = false;
+    const finish = (r: NftResult) => { if (!done) { done = true; clearTimeout(timer); resolve(r); } };
+    const child = spawn(nftPath, ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); finish({ ok: false, error: `nft did not finish within ${timeoutMs} ms` }); }, timeoutMs);
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
+    child.on('error', (e) => finish({ ok: false, error: `cannot run ${nftPath}: ${e.message}` }));
+    child.on('close', (code) => finish(code === 0 ? { ok: true } : { ok: false, error: `nft failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}` }));
+    child.stdin.on('error', () => { /* reported by close/error */ });
+    child.stdin.end(script);
+  });
+}
+
+/**
+ * The instance-facing side: setVips() when an instance without accept becomes master,
+ * clearVips() when it leaves, cleanup() at shutdown. The table for a family is created
+ * on first use, as keepalived does.
+ */
+export class AcceptModeFirewall {
+  private readonly ready = new Set<IpFamily>();
+
+  constructor(private readonly s: NftSettings = NFT_DEFAULTS, private readonly run: (script: string) => Promise<NftResult> = (x) => runNft(x)) {}
+
+  async setVips(vips: readonly DropVip[]): Promise<NftResult> {
+    let setup = '';
+    for (const f of new Set(vips.map((v) => v.family))) if (!this.ready.has(f)) setup += setupScript(f, this.s);
+    const r = await this.run(setup + elementsScript('add', vips, this.s));
+    if (r.ok) for (const v of vips) this.ready.add(v.family);
+    return r;
+  }
+
+  async clearVips(vips: readonly DropVip[]): Promise<NftResult> {
+    const present = vips.filter((v) => this.ready.has(v.family));
+    const script = elementsScript('delete', present, this.s);
+    return script ? this.run(script) : { ok: true };
+  }
+
+  /** Removes keepalived's tables (shutdown), like nft_end(). */
+  async cleanup(): Promise<NftResult> {
+    const lines = [...this.ready].map((f) => `delete table ${nftFamily(f)} ${this.s.table}`);
+    this.ready.clear();
+    return lines.length ? this.run(`${lines.join('\n')}\n`) : { ok: true };
+  }
+}
+
+/** Whether an instance installs drop rules (vrrp_handle_accept_mode): not owner, not accept. */
+export const needsDropRules = (basePriority: number, accept: boolean) => basePriority !== 255 && !accept;
