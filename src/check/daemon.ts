@@ -12,6 +12,7 @@ import { runScript } from '../vrrp/track/script-runner.js';
 import { type CheckerPlan, mapConfig } from './config-map.js';
 import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
 import { dumpCheckData } from './lvs/dump.js';
+import { dropRepeatedQuorum, type KeptQuorum, migrateCheckers } from './lvs/migrate.js';
 import { CheckRunner, type SinkAction } from './runner.js';
 
 /** Notify scripts have no timeout in keepalived (notify_exec); this only bounds a hung one. */
@@ -77,14 +78,27 @@ class CheckerDaemon implements ChildDaemon {
     }
   }
 
-  /** A fresh engine on the current plan; actions of older engines are dropped. */
-  private launch(): void {
+  /**
+   * A fresh engine on the current plan; actions of older engines are dropped. On a reload (`kept`) its
+   * start-up actions are filtered of quorum announcements keepalived would not repeat.
+   */
+  private launch(kept?: KeptQuorum): void {
     const gen = ++this.generation;
     this.mode = 'all';
+    let buffer: SinkAction[] | null = kept ? [] : null;
     this.runner = new CheckRunner(this.plan.virtualServers.map((v) => v.spec), (a) => {
-      if (gen === this.generation) this.dispatch(a);
+      if (gen !== this.generation) return;
+      if (buffer) buffer.push(a);
+      else this.dispatch(a);
     });
     this.runner.start();
+    if (buffer && kept) {
+      const startup = buffer;
+      buffer = null;
+      for (const a of dropRepeatedQuorum(startup, kept, this.runner.snapshot(), this.plan)) this.dispatch(a);
+    }
+    // register_checkers_thread() logs this whether or not any BFD_CHECK exists (keepalived built with BFD).
+    this.log.info('Activating BFD healthchecker');
   }
 
   private dispatch(a: SinkAction): void {
@@ -127,6 +141,7 @@ class CheckerDaemon implements ChildDaemon {
     const cfg = next as KeepalivedConfig;
     const plan = mapConfig(cfg);
     for (const l of plan.logs) this.log.info(l);
+    const kept = migrateCheckers(this.plan, this.runner?.snapshot() ?? [], plan);
     // The old engine goes quietly: its real servers stay in IPVS unless the new config drops them.
     this.mode = 'none';
     this.generation++;
@@ -139,7 +154,7 @@ class CheckerDaemon implements ChildDaemon {
     this.cfg = cfg;
     this.plan = plan;
     this.openFifos();
-    this.launch();
+    this.launch(kept);
     await this.sync?.settleReload();
   }
 

@@ -1,0 +1,55 @@
+# Runs INSIDE the VM (test/checkd/daemon.vm.test.ts): Debian's keepalived 2.2.7, then keepalived-ts, on
+# fixtures/checkd/vm.conf in a fresh netns; prints both IPVS tables, then ours across a SIGHUP to vm-reload.conf.
+set -u
+ip netns add ktscd
+ip netns exec ktscd /bin/sh -s <<'INNER'
+set -u
+CONF=/tmp/ktscd.conf
+ip link set lo up
+for a in 1 2 3 4 5 6 10 11; do ip addr add 10.9.0.$a/32 dev lo; done
+node test/checkd/vm-servers.mjs serve > /tmp/ktscd-srv.log 2>&1 &
+SRV=$!
+i=0; while [ $i -lt 300 ] && ! grep -q 'servers up' /tmp/ktscd-srv.log; do sleep 0.1; i=$((i+1)); done
+# wait_for FILE PATTERN COUNT: bounded poll (60 s) for COUNT lines matching PATTERN
+wait_for() {
+  i=0; while [ $i -lt 600 ] && [ "$(grep -c -- "$2" "$1")" -lt "$3" ]; do sleep 0.1; i=$((i+1)); done
+}
+SETTLED='Adding sorry server \[10.9.0.6\]:tcp:8080 to VS \[10.9.0.1\]:tcp:82'
+GONE='Removing service \[10.9.0.4\]:tcp:8081 from VS \[10.9.0.1\]:tcp:80'
+
+cp fixtures/checkd/vm.conf $CONF
+/usr/sbin/keepalived -n -l -C -f $CONF -p /run/ktscd-ka.pid -c /run/ktscd-kac.pid > /tmp/ktscd-ka.log 2>&1 &
+KA=$!
+wait_for /tmp/ktscd-ka.log "$SETTLED" 1; wait_for /tmp/ktscd-ka.log "$GONE" 1
+echo "=== ka-table"; ipvsadm -Ln
+kill $KA; wait $KA
+echo "=== ka-after"; ipvsadm -Ln
+echo "=== ka-log"; cat /tmp/ktscd-ka.log
+ipvsadm -C
+
+T0=$(date +%s%N)
+bin/keepalived-ts -n -l -C -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-ours.log 2>&1 &
+OURS=$!
+wait_for /tmp/ktscd-ours.log "$SETTLED" 1; wait_for /tmp/ktscd-ours.log "$GONE" 1
+echo "=== ours-settle-ms"; echo $(( ($(date +%s%N) - T0) / 1000000 ))
+echo "=== ours-table"; ipvsadm -Ln
+echo "=== traffic"; node test/checkd/vm-servers.mjs traffic 10.9.0.1 81 5
+# The kernel folds per-CPU counters into what it reports every 2 s (IPVS estimator).
+sleep 3
+echo "=== stats-before"; ipvsadm -Ln --stats
+cp fixtures/checkd/vm-reload.conf $CONF
+kill -HUP $OURS
+wait_for /tmp/ktscd-ours.log 'Reload complete' 1
+# The new server's first check, then two more delay_loops: the dead server must stay out (its state survives).
+wait_for /tmp/ktscd-ours.log 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
+sleep 4
+echo "=== reload-table"; ipvsadm -Ln
+echo "=== stats-after"; ipvsadm -Ln --stats
+kill $OURS; wait $OURS; RC=$?
+echo "=== ours-rc"; echo $RC
+echo "=== ours-after"; ipvsadm -Ln
+echo "=== pidfiles"; ls /run/ktscd-*.pid 2>/dev/null
+echo "=== ours-log"; cat /tmp/ktscd-ours.log
+kill $SRV
+INNER
+ip netns del ktscd
