@@ -1,7 +1,8 @@
 // SMTP alerts against a real SMTP listener on 127.0.0.1 started by the test.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { groupAlert, instanceAlert, rfc822Date, sendSmtpAlert, SmtpDialog, type SmtpSettings } from '../../src/vrrp/notify/smtp.js';
+import type { GlobalDefs } from '../../src/config/ast.js';
+import { groupAlert, instanceAlert, rfc822Date, sendSmtpAlert, SmtpDialog, SmtpNotifier, smtpSettingsFrom, type SmtpSettings } from '../../src/vrrp/notify/smtp.js';
 
 interface Session { commands: string[]; data: string }
 
@@ -121,5 +122,36 @@ describe('smtp alert over a real socket', () => {
     await new Promise<void>((r) => srv.server.close(() => r()));
     const r = await sendSmtpAlert(settings(port), instanceAlert('lb1', 'VI_1', 'MASTER'));
     expect(r).toEqual({ sent: false, logs: [`SMTP connection ERROR to [127.0.0.1]:${port}.`] });
+  });
+});
+
+describe('global_defs defaults and the per-instance notifier', () => {
+  const g = { notificationEmail: ['ops@example.com'], smtpConnectTimeoutS: 30 } as unknown as GlobalDefs;
+  it('no smtp_server or no notification_email: no mail; otherwise keepalived\'s defaults from the host name', () => {
+    expect(smtpSettingsFrom(g, 'lb1', 'root')).toBeUndefined();
+    expect(smtpSettingsFrom({ ...g, smtpServer: { host: '127.0.0.1', port: 25 }, notificationEmail: [] }, 'lb1', 'root')).toBeUndefined();
+    expect(smtpSettingsFrom({ ...g, smtpServer: { host: '127.0.0.1', port: 25 } }, 'lb1', 'root')).toEqual({
+      host: '127.0.0.1', port: 25, heloName: 'lb1', from: 'root@lb1', to: ['ops@example.com'], connectTimeoutS: 30, routerId: 'lb1',
+    });
+  });
+
+  it('one mail per state change (last_email_state), none when smtp_alert is off or for FAULT under no_email_faults', async () => {
+    const srv = await smtpServer('ok');
+    servers.push(srv);
+    const settings = smtpSettingsFrom({ ...g, routerId: 'r1', smtpServer: { host: '127.0.0.1', port: srv.port } }, 'lb1', 'root')!;
+    const logs: string[] = [];
+    const n = new SmtpNotifier(settings, (l) => logs.push(l), { noEmailFaults: true });
+    const t0 = performance.now();
+    const first = n.instance('VI_1', true, 'MASTER');
+    expect(performance.now() - t0).toBeLessThan(20);   // returns before the dialogue runs
+    expect(n.instance('VI_1', true, 'MASTER')).toBeUndefined();
+    expect(n.instance('VI_2', false, 'MASTER')).toBeUndefined();
+    expect(n.instance('VI_1', true, 'FAULT')).toBeUndefined();
+    const second = n.group('G1', true, 'BACKUP');
+    expect((await first)!.sent).toBe(true);
+    expect((await second)!.sent).toBe(true);
+    await n.drain();
+    const subjects = srv.sessions.map((x) => x.data.split('\n').find((l) => l.startsWith('Subject: ')));
+    expect(subjects.sort()).toEqual(['Subject: [r1] VRRP Group G1 - Entering BACKUP state', 'Subject: [r1] VRRP Instance VI_1 - Entering MASTER state']);
   });
 });

@@ -4,6 +4,8 @@
 // (replies in, commands out); sendSmtpAlert() is the thin socket adapter, bounded by
 // smtp_connect_timeout per step (keepalived's smtp_connection_to) and never throwing.
 import { connect, type Socket } from 'node:net';
+import { hostname, userInfo } from 'node:os';
+import type { GlobalDefs } from '../../config/ast.js';
 
 export type AlertState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 
@@ -173,4 +175,54 @@ export function sendSmtpAlert(s: SmtpSettings, alert: SmtpAlert, log: (line: str
       }
     });
   });
+}
+
+/**
+ * SmtpSettings from global_defs with keepalived's defaults (global_data.c init_global_data):
+ * router_id = hostname, notification_email_from = USER@hostname, smtp_helo_name = hostname.
+ * Undefined when no mail can go out (no smtp_server or no notification_email), as smtp_alert().
+ */
+export function smtpSettingsFrom(g: GlobalDefs, host: string = hostname(), user: string = userInfo().username): (SmtpSettings & { routerId: string }) | undefined {
+  if (!g.smtpServer || g.notificationEmail.length === 0) return undefined;
+  return {
+    host: g.smtpServer.host, port: g.smtpServer.port, heloName: g.smtpHeloName ?? host, from: g.notificationEmailFrom ?? `${user}@${host}`,
+    to: g.notificationEmail, connectTimeoutS: g.smtpConnectTimeoutS, routerId: g.routerId ?? host,
+  };
+}
+
+/**
+ * Per-instance alerts as vrrp_smtp_notifier() sends them: only when smtp_alert is on, not for
+ * FAULT under no_email_faults, and not twice for the same state (last_email_state). Sending
+ * runs in the background; send() returns at once so VRRP timing never waits on mail.
+ */
+export class SmtpNotifier {
+  private readonly last = new Map<string, AlertState>();
+  private readonly inflight = new Set<Promise<SmtpResult>>();
+
+  constructor(
+    private readonly s: (SmtpSettings & { routerId: string }) | undefined,
+    private readonly log: (line: string) => void,
+    private readonly opts: { noEmailFaults?: boolean } = {},
+  ) {}
+
+  /** Returns the mail's promise when one was started (tests await it), else undefined. */
+  instance(iname: string, smtpAlert: boolean, state: AlertState): Promise<SmtpResult> | undefined {
+    return this.send(`i:${iname}`, smtpAlert, state, () => instanceAlert(this.s!.routerId, iname, state));
+  }
+
+  group(gname: string, smtpAlert: boolean, state: Exclude<AlertState, 'DELETED'>): Promise<SmtpResult> | undefined {
+    return this.send(`g:${gname}`, smtpAlert, state, () => groupAlert(this.s!.routerId, gname, state));
+  }
+
+  private send(key: string, on: boolean, state: AlertState, alert: () => SmtpAlert): Promise<SmtpResult> | undefined {
+    if (!this.s || !on || (this.opts.noEmailFaults && state === 'FAULT') || this.last.get(key) === state) return undefined;
+    this.last.set(key, state);
+    const p = sendSmtpAlert(this.s, alert(), this.log);
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+    return p;
+  }
+
+  /** Waits for mails still being sent (shutdown), bounded by their own timeouts. */
+  async drain(): Promise<void> { await Promise.all([...this.inflight]); }
 }
