@@ -50,6 +50,28 @@ echo "=== ours-rc"; echo $RC
 echo "=== ours-after"; ipvsadm -Ln
 echo "=== pidfiles"; ls /run/ktscd-*.pid 2>/dev/null
 echo "=== ours-log"; cat /tmp/ktscd-ours.log
+ipvsadm -C
+
+# -I with lvs_timeouts, lvs_sync_daemon and a service the kernel refuses; SIGUSR1 dump while running.
+echo "=== timeouts-idle"; ipvsadm -L --timeout
+cp fixtures/checkd/vm-extras.conf $CONF
+rm -f /tmp/keepalived_check.data
+bin/keepalived-ts -n -l -C -I -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-extras.log 2>&1 &
+OURS=$!
+wait_for /tmp/ktscd-extras.log 'Startup complete' 1
+echo "=== extras-table"; ipvsadm -Ln
+echo "=== timeouts-running"; ipvsadm -L --timeout
+echo "=== daemons-running"; ipvsadm -L --daemon
+kill -USR1 $OURS
+i=0; while [ $i -lt 100 ] && [ ! -s /tmp/keepalived_check.data ]; do sleep 0.1; i=$((i+1)); done
+echo "=== dump"; cat /tmp/keepalived_check.data
+kill $OURS; wait $OURS; RC=$?
+echo "=== extras-rc"; echo $RC
+echo "=== extras-after"; ipvsadm -Ln
+echo "=== timeouts-after"; ipvsadm -L --timeout
+echo "=== daemons-after"; ipvsadm -L --daemon
+echo "=== extras-log"; cat /tmp/ktscd-extras.log
+ipvsadm -C
 kill $SRV
 INNER
 ip netns del ktscd

@@ -131,4 +131,32 @@ describe('checker child in the IPVS VM', () => {
     const theirs = strip(sections['ka-log']).filter((l) => !l.startsWith('Shutting down'));
     expect(new Set(strip(before))).toEqual(new Set(theirs));
   });
+
+  it('-I: what we created stays in IPVS at stop; lvs_timeouts and the sync daemon are undone', () => {
+    const running = parseTable(sections['extras-table']);
+    const after = parseTable(sections['extras-after']);
+    expect([...running.keys()].some((k) => k.startsWith('TCP 10.9.0.1:83 wlc'))).toBe(true);
+    expect(asObject(after)).toEqual(asObject(running));
+    expect(sections['extras-rc']?.trim()).toBe('0');
+    expect(sections['timeouts-running']).toMatch(/Timeout \(tcp tcpfin udp\): 1234 56 78/);
+    expect(sections['timeouts-after']).toBe(sections['timeouts-idle']);
+    expect(sections['daemons-running']).toMatch(/master sync daemon \(mcast=lo, syncid=42/);
+    expect(sections['daemons-running']).toMatch(/backup sync daemon \(mcast=lo, syncid=42/);
+    expect(sections['daemons-after']?.trim()).toBe('');
+  });
+
+  it('a service the kernel refuses is logged with its name and the rest runs', () => {
+    const log = sections['extras-log'] ?? '';
+    expect(log).toMatch(/IPVS: cannot add virtual server UDP 10\.9\.0\.1:5060: no such scheduler 'rr' or persistence engine 'sip'/);
+    expect(log).toContain('Startup complete');
+    expect(log).not.toMatch(/exited with|crash|TypeError/);
+  });
+
+  it('SIGUSR1 writes keepalived_check.data with the topology and live state', () => {
+    const dump = sections['dump'] ?? '';
+    expect(dump).toContain(' VS VIP = 10.9.0.1, VPORT = 83');
+    expect(dump).toContain('   RIP = 10.9.0.2, RPORT = 8080, WEIGHT = 9 EFF WEIGHT = 9');
+    expect(dump).toMatch(/lvs_sched = wlc[\s\S]*RS set = 1/);
+    expect(sections['extras-log']).toMatch(/Printing checker data for process\(\d+\) on signal/);
+  });
 });
