@@ -1,0 +1,355 @@
+// The VRRP child's I/O shell: config → VrrpInstance cores; sockets, timers, VIPs, GARPs, link events,
+// notify scripts and logs perform the cores' actions. All core calls are synchronous; the actions they
+// return are performed in order on one serial chain, so VIP changes and sends never reorder.
+import type { IpAddress, KeepalivedConfig, VrrpInstance as ConfInstance } from '../../config/ast.js';
+import type { Logger } from '../../log/logger.js';
+import { Addresses } from '../../net/addresses.js';
+import { GarpSender } from '../../net/garp.js';
+import { Links } from '../../net/links.js';
+import { NetlinkMonitor, type NetEvent } from '../../net/monitor.js';
+import { openVrrpSocket, type VrrpReceived, type VrrpSocket } from '../../net/vrrp-socket.js';
+import { encodeSendAdvert, type SendAdvertAction, type VrrpAction } from '../actions.js';
+import { instanceKey, mapInstances, type InterfaceFacts } from '../config-map.js';
+import { VrrpDemux } from '../demux.js';
+import type { VrrpEvent } from '../events.js';
+import { VrrpInstance } from '../instance.js';
+import type { VrrpInstanceParams } from '../params.js';
+import { dumpData, dumpJson, dumpStats, type DumpEntry } from './dump.js';
+import { GarpQueue, type GarpTarget } from './garp.js';
+import { readInterfaceFacts } from './interfaces.js';
+import { Notifier } from './notify.js';
+import { TimerWheel, secondsText, type Clock } from './timer-wheel.js';
+import { applyVips } from './vips.js';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  /** -V: leave VIPs in place at shutdown. */
+  dontReleaseVrrp: boolean;
+  now?: Clock;
+}
+
+interface Entry extends DumpEntry {
+  key: string;
+  socketKey: string;
+}
+
+interface PooledSocket { sock: VrrpSocket; demux: VrrpDemux; users: Set<string> }
+
+/** One socket per (interface, family, multicast group | unicast source and peers), shared via VrrpDemux. */
+function socketKeyOf(p: VrrpInstanceParams, group: string): string {
+  return p.unicastPeers.length
+    ? `${p.interface}|${p.family}|u|${p.unicastSrcIp}|${p.unicastPeers.map((x) => x.ip).sort().join(',')}`
+    : `${p.interface}|${p.family}|m|${group}`;
+}
+
+export class VrrpRuntime {
+  private readonly now: Clock;
+  private readonly log: Logger;
+  private readonly links = new Links();
+  private readonly addrs = new Addresses();
+  private readonly garpSender = new GarpSender();
+  private garp!: GarpQueue;
+  private readonly wheel: TimerWheel;
+  private readonly notifier: Notifier;
+  private monitor: NetlinkMonitor | undefined;
+  private facts = new Map<string, InterfaceFacts>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly sockets = new Map<string, PooledSocket>();
+  private cfg!: KeepalivedConfig;
+  private chain: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** keepalived prints its socket pool after the instances' init lines. */
+  private sockpoolLines: string[] = [];
+
+  constructor(private readonly o: RuntimeOptions) {
+    this.now = o.now ?? (() => performance.now());
+    this.log = o.logger;
+    this.notifier = new Notifier((t) => this.log.err(t));
+    this.wheel = new TimerWheel({ now: this.now, onLag: (late, key) => this.onLag(late, key) });
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  async start(cfg: KeepalivedConfig): Promise<void> {
+    this.cfg = cfg;
+    this.log.info('Registering Kernel netlink reflector');
+    this.monitor = new NetlinkMonitor({ onEvent: (e) => this.onNetEvent(e), onError: (m) => this.log.err(m) });
+    this.log.info('Registering Kernel netlink command channel');
+    this.facts = await readInterfaceFacts(this.links, this.addrs);
+    for (const v of cfg.vrrpInstances) {
+      const f = this.facts.get(v.interface ?? cfg.global.defaultInterface);
+      if (f?.ipv4[0]) this.log.info(`Assigned address ${f.ipv4[0]} for interface ${v.interface}`);
+      if (f?.ipv6LinkLocal) this.log.info(`Assigned address ${f.ipv6LinkLocal} for interface ${v.interface}`);
+    }
+    this.garp = this.newGarpQueue(cfg);
+    this.log.info('Registering gratuitous ARP shared channel');
+    for (const m of mapInstances(cfg, this.facts)) {
+      if (!m.ok) { this.log.err(m.error); continue; }
+      this.startInstance(m.params, m.conf);
+    }
+    await this.chain;
+    this.flushSockpool();
+  }
+
+  private flushSockpool(): void {
+    for (const l of this.sockpoolLines) this.log.detail(l);
+    this.sockpoolLines = [];
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const e of this.entries.values()) this.stopInstance(e, !this.o.dontReleaseVrrp);
+    await this.chain;
+    await this.notifier.drain();
+    this.wheel.clear();
+    this.garp?.close();
+    for (const s of this.sockets.values()) s.sock.close();
+    this.sockets.clear();
+    this.garpSender.close();
+    this.monitor?.close();
+  }
+
+  /** SIGHUP: matched instances get the core's reload event; removed ones stop (priority 0, VIPs released); new ones start. */
+  async reload(cfg: KeepalivedConfig): Promise<void> {
+    this.cfg = cfg;
+    this.facts = await readInterfaceFacts(this.links, this.addrs);
+    this.garp.close();
+    this.garp = this.newGarpQueue(cfg);
+    const next = new Map<string, { params: VrrpInstanceParams; conf: ConfInstance }>();
+    for (const m of mapInstances(cfg, this.facts)) {
+      if (!m.ok) { this.log.err(m.error); continue; }
+      next.set(instanceKey(m.params), m);
+    }
+    for (const [name, e] of [...this.entries]) {
+      const n = next.get(e.key);
+      if (!n) {
+        this.stopInstance(e, true);
+        this.detach(e);
+        this.entries.delete(name);
+        continue;
+      }
+      next.delete(e.key);
+      e.conf = n.conf;
+      this.feed(e, { type: 'reload', params: n.params });
+    }
+    for (const n of next.values()) this.startInstance(n.params, n.conf);
+    await this.chain;
+    this.flushSockpool();
+  }
+
+  dumpJson(): string { return dumpJson([...this.entries.values()]); }
+  dumpStats(clear: boolean): string {
+    const text = dumpStats([...this.entries.values()]);
+    if (clear) for (const e of this.entries.values()) for (const k of Object.keys(e.inst.stats)) (e.inst.stats as unknown as Record<string, number>)[k] = 0;
+    return text;
+  }
+  dumpData(): string { return dumpData([...this.entries.values()]); }
+
+  /** Current state per instance name (tests, dumps). */
+  states(): Record<string, string> {
+    return Object.fromEntries([...this.entries].map(([n, e]) => [n, e.inst.state]));
+  }
+
+  // ---- instances ---------------------------------------------------------------------------------
+
+  private newGarpQueue(cfg: KeepalivedConfig): GarpQueue {
+    return new GarpQueue({
+      sender: this.garpSender,
+      garpIntervalMs: cfg.global.vrrpGarpIntervalUs / 1000,
+      gnaIntervalMs: cfg.global.vrrpGnaIntervalUs / 1000,
+      detail: (t) => this.log.detail(t),
+      info: (t) => this.log.info(t),
+    });
+  }
+
+  private startInstance(params: VrrpInstanceParams, conf: ConfInstance): void {
+    const group = params.family === 4 ? this.cfg.global.vrrpMcastGroup4 : this.cfg.global.vrrpMcastGroup6;
+    const e: Entry = { inst: new VrrpInstance(params), conf, key: instanceKey(params), socketKey: socketKeyOf(params, group), lastTransitionS: Date.now() / 1000 };
+    try {
+      this.attach(e, group);
+    } catch (err) {
+      this.log.err(`(${params.iname}) ${(err as Error).message}`);
+      return;
+    }
+    this.entries.set(params.iname, e);
+    const f = this.facts.get(params.interface);
+    // An interface that is down at start-up puts the instance in FAULT (keepalived vrrp_init_state).
+    if (f && !f.up) this.feed(e, { type: 'interfaceDown', ifname: params.interface });
+    this.feed(e, { type: 'start' });
+  }
+
+  private stopInstance(e: Entry, releaseVips: boolean): void {
+    const actions = e.inst.handle({ type: 'stop' }, this.now());
+    this.wheel.cancelPrefix(`${e.inst.params.iname}\0`);
+    this.enqueue(e, releaseVips ? actions : actions.filter((a) => a.type !== 'removeVips' && !(a.type === 'log' && a.text.endsWith('removing VIPs.'))));
+  }
+
+  private attach(e: Entry, group: string): void {
+    let pooled = this.sockets.get(e.socketKey);
+    if (!pooled) {
+      const p = e.inst.params;
+      const f = this.facts.get(p.interface);
+      if (!f) throw new Error(`interface ${p.interface} not found`);
+      const demux = new VrrpDemux(p.interface, p.logUnknownVrids);
+      const sock = openVrrpSocket({
+        family: p.family, ifname: p.interface, ifindex: f.ifindex, mcastGroup: group, srcIp: p.primaryIp,
+        ...(p.unicastPeers.length ? { unicastSrcIp: p.unicastSrcIp ?? p.primaryIp, unicastPeers: p.unicastPeers.map((x) => x.ip) } : {}),
+        ...(e.conf.unicastTtl !== undefined ? { unicastTtl: e.conf.unicastTtl } : {}),
+        ...(p.auth.type === 'AH' ? { protocol: 51 } : {}),
+        onPacket: (rx) => this.onPacket(demux, p.family, rx),
+        onError: (m) => this.log.info(m),
+      });
+      pooled = { sock, demux, users: new Set() };
+      this.sockets.set(e.socketKey, pooled);
+      this.sockpoolLines.push(`VRRP sockpool: [ifindex(${String(f.ifindex).padStart(3)}), family(IPv${p.family}), proto(${p.auth.type === 'AH' ? 51 : 112}), ${p.unicastPeers.length ? 'unicast' : 'multicast'}, address(${p.unicastPeers.length ? p.unicastSrcIp : group})]`);
+    }
+    pooled.users.add(e.inst.params.iname);
+    pooled.demux.add(e.inst);
+  }
+
+  private detach(e: Entry): void {
+    const pooled = this.sockets.get(e.socketKey);
+    if (!pooled) return;
+    pooled.demux.remove(e.inst);
+    pooled.users.delete(e.inst.params.iname);
+    if (pooled.users.size === 0) {
+      // Close after the queued priority-0 advert has gone out.
+      this.chain = this.chain.then(() => pooled.sock.close());
+      this.sockets.delete(e.socketKey);
+    }
+  }
+
+  private entryOf(inst: VrrpInstance): Entry | undefined {
+    const e = this.entries.get(inst.params.iname);
+    return e?.inst === inst ? e : undefined;
+  }
+
+  private feed(e: Entry, ev: VrrpEvent): void {
+    if (this.stopping && ev.type !== 'stop') return;
+    this.enqueue(e, e.inst.handle(ev, this.now()));
+  }
+
+  private onPacket(demux: VrrpDemux, family: 4 | 6, rx: VrrpReceived): void {
+    if (this.stopping) return;
+    const r = demux.dispatch({ family, payload: rx.payload, srcIp: rx.srcIp, dstIp: rx.dstIp, ttl: rx.ttl < 0 ? null : rx.ttl }, this.now());
+    if (!r.ok) { if (r.log) this.log.info(r.log); return; }
+    const e = this.entryOf(r.instance);
+    if (e) this.enqueue(e, r.actions);
+  }
+
+  private onNetEvent(ev: NetEvent): void {
+    if (ev.kind === 'address-added' || ev.kind === 'address-removed') {
+      const name = [...this.facts].find(([, f]) => f.ifindex === ev.address.ifindex)?.[0];
+      const f = name ? this.facts.get(name) : undefined;
+      if (f && ev.address.family === 4) {
+        if (ev.kind === 'address-added' && !f.ipv4.includes(ev.address.ip)) f.ipv4.push(ev.address.ip);
+        if (ev.kind === 'address-removed') f.ipv4 = f.ipv4.filter((x) => x !== ev.address.ip);
+      }
+      return;
+    }
+    const f = this.facts.get(ev.link.ifname);
+    if (f) {
+      f.up = ev.kind === 'link-up';
+      if (ev.link.mac) f.mac = ev.link.mac;
+    }
+    for (const e of this.entries.values()) {
+      if (!this.usesInterface(e, ev.link.ifname)) continue;
+      this.feed(e, { type: ev.kind === 'link-up' ? 'interfaceUp' : 'interfaceDown', ifname: ev.link.ifname });
+    }
+  }
+
+  private usesInterface(e: Entry, ifname: string): boolean {
+    if (e.inst.params.interface === ifname) return true;
+    return [...e.conf.vips, ...e.conf.evips].some((a) => a.dev === ifname);
+  }
+
+  private onLag(lateMs: number, key: string): void {
+    const e = this.entries.get(key.split('\0')[0] ?? '');
+    const advertMs = e ? e.inst.params.advertIntCs * 10 : 1000;
+    if (lateMs > advertMs / 10) this.log.info(`A thread timer expired ${secondsText(lateMs)} seconds ago`);
+  }
+
+  // ---- actions -----------------------------------------------------------------------------------
+
+  private enqueue(e: Entry, actions: VrrpAction[]): void {
+    if (!actions.length) return;
+    // Timers and logs take effect now (in event order); I/O goes on the serial chain.
+    const io: VrrpAction[] = [];
+    for (const a of actions) {
+      switch (a.type) {
+        case 'scheduleTimer': {
+          const iname = e.inst.params.iname;
+          this.wheel.set(`${iname}\0${a.timer}`, a.atMs, () => {
+            const cur = this.entries.get(iname);
+            if (cur) this.feed(cur, { type: 'timerFired', timer: a.timer });
+          });
+          break;
+        }
+        case 'cancelTimer': this.wheel.cancel(`${e.inst.params.iname}\0${a.timer}`); break;
+        case 'stateChange': e.lastTransitionS = Date.now() / 1000; io.push(a); break;
+        default: io.push(a);
+      }
+    }
+    this.chain = this.chain.then(async () => {
+      for (const a of io) {
+        try {
+          await this.perform(e, a);
+        } catch (err) {
+          this.log.err(`(${e.inst.params.iname}) ${a.type} failed: ${(err as Error).message}`);
+        }
+      }
+    });
+  }
+
+  private async perform(e: Entry, a: VrrpAction): Promise<void> {
+    const p = e.inst.params;
+    switch (a.type) {
+      case 'log':
+        if (a.detail) this.log.detail(a.text);
+        else if (a.level === 'error') this.log.err(a.text);
+        else if (a.level === 'warning') this.log.warning(a.text);
+        else this.log.info(a.text);
+        return;
+      case 'sendAdvert': return this.sendAdvert(e, a);
+      case 'addVips':
+      case 'removeVips': {
+        const pick = (list: IpAddress[], want: string[]): IpAddress[] => list.filter((x) => want.includes(x.address));
+        const setup = { addrs: this.addrs, ifindex: (n: string) => this.facts.get(n)?.ifindex, log: (t: string) => this.log.err(`(${p.iname}) ${t}`) };
+        const kind = a.type === 'addVips' ? 'add' : 'remove';
+        await applyVips(setup, kind, [...pick(e.conf.vips, a.vips), ...pick(e.conf.evips, a.evips)], p.interface);
+        return;
+      }
+      case 'sendGarp': {
+        const all = [...e.conf.vips, ...e.conf.evips];
+        const targets: { ip: string; target: GarpTarget }[] = [];
+        for (const ip of a.addresses) {
+          const dev = all.find((x) => x.address === ip)?.dev ?? p.interface;
+          const f = this.facts.get(dev);
+          if (f?.mac) targets.push({ ip, target: { ifname: dev, ifindex: f.ifindex, mac: f.mac } });
+        }
+        this.garp.sendBlock(p.iname, targets, a.count);
+        return;
+      }
+      case 'notify':
+        if (['MASTER', 'BACKUP', 'FAULT', 'STOP', 'MASTER_RX_LOWER_PRI'].includes(a.state)) this.notifier.notify(p.iname, e.conf.notify, a.state, a.priority);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async sendAdvert(e: Entry, a: SendAdvertAction): Promise<void> {
+    const p = e.inst.params;
+    const pooled = this.sockets.get(e.socketKey);
+    if (!pooled) return;
+    const group = p.family === 4 ? this.cfg.global.vrrpMcastGroup4 : this.cfg.global.vrrpMcastGroup6;
+    const dsts = p.unicastPeers.length ? p.unicastPeers.map((x) => x.ip) : [group];
+    const src = p.unicastSrcIp ?? p.primaryIp;
+    for (const dst of dsts) {
+      const err = await pooled.sock.sendTo(encodeSendAdvert(a, src, dst, p.mcastGroup4), dst);
+      if (err !== undefined && !(a.priority === 0 && this.stopping && /unreachable/i.test(err))) {
+        this.log.info(`(${p.iname}) Cant send advert to ${dst} (${err})`);
+      }
+    }
+  }
+}
