@@ -3,11 +3,14 @@
 // netlink_link_add_vmac() does, with the sysctls of vrrp_if_config.c.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket, type StreamData } from 'netlink';
+import { Addresses } from './addresses.js';
 import { macToBuffer } from './inet.js';
 import { Links, type LinkInfo } from './links.js';
 import { kernelErrorText, rtnl, RTNL_TIMEOUT_MS } from './rtnl.js';
 
 const MACVLAN_MODE_PRIVATE = 1;
+const AF_INET6 = 10;
+const IN6_ADDR_GEN_MODE_NONE = 1;
 
 /** RFC 5798 §7.3: 00-00-5E-00-01-{VRID} for IPv4, 00-00-5E-00-02-{VRID} for IPv6. */
 export function vmacAddress(vrid: number, family: 4 | 6): string {
@@ -24,16 +27,18 @@ export function macvlanLinkInfo(): Buffer {
   return toBuffer(ifla.formatInfo({ kind: 'macvlan', data: toBuffer(ifla.formatMacvlan({ mode: MACVLAN_MODE_PRIVATE })) }));
 }
 
-/** /proc/sys/net/ipv4/conf/IF/PARAM of the calling process's network namespace. */
-const sysctlPath = (ifname: string, param: string) => `/proc/sys/net/ipv4/conf/${ifname}/${param}`;
+/** /proc/sys/net/ipv4|ipv6/conf/IF/PARAM of the calling process's network namespace. */
+const sysctlPath = (ifname: string, param: string, fam: 'ipv4' | 'ipv6' = 'ipv4') => `/proc/sys/net/${fam}/conf/${ifname}/${param}`;
 
 export function getSysctl(ifname: string, param: string): number | undefined {
   try { return Number.parseInt(readFileSync(sysctlPath(ifname, param), 'utf8'), 10); } catch { return undefined; }
 }
 
-export function setSysctl(ifname: string, param: string, value: number): string | undefined {
-  try { writeFileSync(sysctlPath(ifname, param), `${value}\n`); return undefined; } catch (e) {
-    return `cannot set net.ipv4.conf.${ifname}.${param}=${value}: ${(e as Error).message}`;
+export const setSysctl = (ifname: string, param: string, value: number) => setSysctlAt('ipv4', ifname, param, value);
+
+function setSysctlAt(fam: 'ipv4' | 'ipv6', ifname: string, param: string, value: number): string | undefined {
+  try { writeFileSync(sysctlPath(ifname, param, fam), `${value}\n`); return undefined; } catch (e) {
+    return `cannot set net.${fam}.conf.${ifname}.${param}=${value}: ${(e as Error).message}`;
   }
 }
 
@@ -48,6 +53,11 @@ export interface VmacSpec {
   name?: string;
   /** use_vmac_addr / a configured MAC overrides the RFC address. */
   mac?: string;
+  /**
+   * IPv6: the VMAC's link-local source (RFC 5798 §7.4: adverts from a non-VIP address):
+   * unicast_src_ip, else the parent's link-local (set_link_local_address()).
+   */
+  linkLocal?: string;
 }
 
 export type VmacResult = { ok: true; link: LinkInfo; warnings: string[] } | { ok: false; error: string };
@@ -60,7 +70,8 @@ const parentSaved = new Map<string, { users: number; arpIgnore?: number; arpFilt
 
 export class Vmacs {
   private readonly links: Links;
-  constructor(private readonly sock: RtNetlinkSocket = rtnl()) { this.links = new Links(sock); }
+  private readonly addrs: Addresses;
+  constructor(private readonly sock: RtNetlinkSocket = rtnl()) { this.links = new Links(sock); this.addrs = new Addresses(sock); }
 
   async create(spec: VmacSpec): Promise<VmacResult> {
     const name = vmacName(spec.vrid, spec.name);
@@ -75,18 +86,50 @@ export class Vmacs {
       const del = await this.removeLink(spec.iname, name, existing.ifindex);
       if (del) return { ok: false, error: del };
     }
+    const fail = (why: string): VmacResult => ({ ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (${why})` });
     try {
       await this.sock.newLink(
-        { flags: { up: true }, change: { up: true } },
+        {},
         { ifname: name, link: u32(parent.ifindex), address: macToBuffer(mac), linkinfo: macvlanLinkInfo() },
         { flags: FlagsNew.CREATE | FlagsNew.EXCL, timeout: RTNL_TIMEOUT_MS },
       );
     } catch (e) {
-      return { ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (${kernelErrorText(e)})` };
+      return fail(kernelErrorText(e));
     }
-    const link = await this.links.byName(name);
-    if (!link) return { ok: false, error: `(${spec.iname}): Unable to create VMAC interface ${name} (not found after creation)` };
-    return this.finish(spec, name, link, true);
+    const created = await this.links.byName(name);
+    if (!created) return fail('not found after creation');
+    const warnings: string[] = [];
+    // RFC 5798 §7.4: no EUI-64 link-local from the virtual MAC. The kernel ignores IFLA_AF_SPEC
+    // at creation, so keepalived sets addr_gen_mode in a second message, before link up.
+    try {
+      await this.sock.newLink({ index: created.ifindex }, { afSpec: new Map([[AF_INET6, toBuffer(ifla.formatLinkProtocolInfoInet6({ addrGenMode: IN6_ADDR_GEN_MODE_NONE }))]]) }, { timeout: RTNL_TIMEOUT_MS });
+    } catch {
+      warnings.push(`(${spec.iname}) Error setting ADDR_GEN_MODE to NONE on ${name}`);
+    }
+    // An IPv4 instance's VMAC runs without IPv6 (link_set_ipv6(ifp, false)).
+    if (spec.family === 4) {
+      const e = setSysctlAt('ipv6', name, 'disable_ipv6', 1);
+      if (e) warnings.push(e);
+    }
+    try {
+      await this.sock.newLink({ index: created.ifindex, flags: { up: true }, change: { up: true } }, {}, { timeout: RTNL_TIMEOUT_MS });
+    } catch (e) {
+      return fail(`link up: ${kernelErrorText(e)}`);
+    }
+    if (spec.family === 6) {
+      const ll = spec.linkLocal ?? await this.parentLinkLocal(parent.ifindex);
+      const r = ll ? await this.addrs.add({ ip: ll, prefixLen: 64, ifindex: created.ifindex, ifname: name }) : { ok: false as const, error: 'no link-local address on the parent' };
+      if (!r.ok) warnings.push(`(${spec.iname}) adding link-local address to ${name} failed: ${r.error}`);
+    }
+    const link = (await this.links.byName(name)) ?? created;
+    const done = this.finish(spec, name, link, true);
+    if (done.ok) done.warnings.unshift(...warnings);
+    return done;
+  }
+
+  private async parentLinkLocal(ifindex: number): Promise<string | undefined> {
+    const r = await this.addrs.list({ ifindex, family: 6 });
+    return r.ok ? r.addresses.find((a) => a.ip.toLowerCase().startsWith('fe80:'))?.ip : undefined;
   }
 
   /** vrrp_if_config.c set_interface_parameters_sysctl(): IPv4 VMACs only, as keepalived. */

@@ -25,7 +25,7 @@ describe('VMAC in a namespace', () => {
   const spec = { iname: 'VI_1', vrid: 51, family: 4, parent: 'eth0' };
 
   beforeAll(async () => {
-    lab = await createLab({ prefix: 'i7v', routers: 1, client: true });
+    lab = await createLab({ prefix: 'i7v', routers: 1, client: true, ipv6: true });
     r1 = await nsClient(lab, 'r1');
   }, 60_000);
   afterAll(async () => {
@@ -45,6 +45,8 @@ describe('VMAC in a namespace', () => {
       rp_filter: await sysctl('vrrp.51', 'rp_filter'), promote_secondaries: await sysctl('vrrp.51', 'promote_secondaries'),
       parent_arp_ignore: await sysctl('eth0', 'arp_ignore'), parent_arp_filter: await sysctl('eth0', 'arp_filter'),
     }).toEqual({ arp_ignore: '1', accept_local: '1', rp_filter: '0', promote_secondaries: '1', parent_arp_ignore: '1', parent_arp_filter: '1' });
+    // an IPv4 instance's VMAC runs without IPv6 (keepalived's link_set_ipv6(ifp, false))
+    expect((await lab.execOk('r1', 'cat', ['/proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6'])).trim()).toBe('1');
   });
 
   it('creating it again adopts the existing interface', async () => {
@@ -76,9 +78,16 @@ describe('VMAC in a namespace', () => {
     expect([await sysctl('eth0', 'arp_ignore'), await sysctl('eth0', 'arp_filter')]).toEqual(['0', '0']);
   });
 
-  it('an IPv6 VMAC gets 00:00:5e:00:02:VRID', async () => {
+  it('an IPv6 VMAC: 00:00:5e:00:02:VRID, addr_gen_mode none (no EUI-64 from the virtual MAC), the parent\'s link-local as source', async () => {
     const s6 = { ...spec, family: 6, vrid: 60 };
-    expect(await r1.call('vmac-create', { spec: s6 })).toMatchObject({ ok: true, link: { ifname: 'vrrp.60', mac: '00:00:5e:00:02:3c' } });
+    const r = await r1.call('vmac-create', { spec: s6 });
+    expect(r).toMatchObject({ ok: true, warnings: [], link: { ifname: 'vrrp.60', mac: '00:00:5e:00:02:3c' } });
+    const [link] = JSON.parse(await lab.execOk('r1', 'ip', ['-d', '-j', 'link', 'show', 'vrrp.60']));
+    expect(link.inet6_addr_gen_mode).toBe('none');
+    const ll = (ifname: string) => lab.addresses('r1').then((a) => a.find((i) => i.ifname === ifname)!.addr_info.filter((x) => x.family === 'inet6').map((x) => x.local));
+    const parentLl = (await ll('eth0')).filter((a) => a.startsWith('fe80:'));
+    expect(parentLl.length).toBe(1);
+    expect(await ll('vrrp.60')).toEqual(parentLl);
     expect(await r1.call('vmac-remove', { spec: s6 })).toEqual({ ok: true });
   });
 });
