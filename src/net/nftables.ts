@@ -127,3 +127,16 @@ export class AcceptModeFirewall {
 
 /** Whether an instance installs drop rules (vrrp_handle_accept_mode): not owner, not accept. */
 export const needsDropRules = (basePriority: number, accept: boolean) => basePriority !== 255 && !accept;
+
+/** keepalived's log line when drop rules are needed and no table is configured (vrrp.c). */
+export const FIREWALL_DEFAULT_LOG = 'use_vmac or no_accept/strict specified, but no firewall configured - using nftables';
+
+/**
+ * The one warning at start that the VIPs will not answer (keepalived issues #474, #2319:
+ * "VIP not pingable" under vrrp_strict is the most reported surprise).
+ */
+export function acceptModeWarning(iname: string, vips: readonly string[], strict: boolean): string {
+  const why = strict ? 'vrrp_strict' : 'no_accept';
+  return `(${iname}) Warning - ${why}: traffic addressed to the VIPs (${vips.join(', ')}) is dropped while MASTER `
+    + "(nftables table keepalived); add 'accept' to the vrrp_instance to answer it";
+}

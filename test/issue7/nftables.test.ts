@@ -1,7 +1,7 @@
 // Accept mode: keepalived's nftables drop rules for the VIPs, applied with nft in a lab
 // namespace; the client's ping to the VIP fails while the VIP is in the set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementsScript, needsDropRules, setupScript } from '../../src/net/nftables.js';
+import { acceptModeWarning, elementsScript, needsDropRules, setupScript } from '../../src/net/nftables.js';
 import { createLab, type Lab } from '../lab/lab.js';
 import { nsClient, type NsClient } from './ns-client.js';
 
@@ -21,6 +21,7 @@ describe('ruleset text (vrrp_nftables.c)', () => {
   });
   it('owners and accept-mode instances install nothing', () => {
     expect([needsDropRules(255, false), needsDropRules(100, true), needsDropRules(100, false)]).toEqual([false, false, true]);
+    expect(acceptModeWarning('VI_1', ['10.0.0.1'], true)).toBe("(VI_1) Warning - vrrp_strict: traffic addressed to the VIPs (10.0.0.1) is dropped while MASTER (nftables table keepalived); add 'accept' to the vrrp_instance to answer it");
   });
 });
 
