@@ -11,7 +11,9 @@ import { sendSmtpAlert } from '../vrrp/notify/smtp.js';
 import { runScript } from '../vrrp/track/script-runner.js';
 import { type CheckerPlan, mapConfig } from './config-map.js';
 import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
+import { LocalAddresses } from './lvs/addresses.js';
 import { dumpCheckData } from './lvs/dump.js';
+import { modprobe } from './lvs/modprobe.js';
 import { dropRepeatedQuorum, type KeptQuorum, migrateCheckers } from './lvs/migrate.js';
 import { CheckRunner, type SinkAction } from './runner.js';
 
@@ -34,6 +36,8 @@ class CheckerDaemon implements ChildDaemon {
   private sync?: IpvsSync;
   private client?: IpvsClient;
   private readonly fifos: FifoWriter[] = [];
+  /** Local addresses, watched only while some virtual server uses ha_suspend. */
+  private addrs?: LocalAddresses;
 
   constructor(private cfg: KeepalivedConfig, private plan: CheckerPlan, private readonly ctx: ChildContext) {}
 
@@ -47,6 +51,7 @@ class CheckerDaemon implements ChildDaemon {
     if (this.plan.virtualServers.length) await this.openIpvs();
     this.openFifos();
     if (this.sync) await this.sync.start(this.cfg.global);
+    await this.watchAddresses();
     this.launch();
     await this.sync?.idle();
   }
@@ -55,7 +60,11 @@ class CheckerDaemon implements ChildDaemon {
     if (this.client) return;
     this.log.info('Initializing ipvs');
     try {
-      this.client = await IpvsClient.open();
+      this.client = await IpvsClient.open().catch(async (e: unknown) => {
+        // ipvs_start(): one modprobe, one more try.
+        if (!(e instanceof IpvsError && e.kind === 'unavailable') || !(await modprobe('ip_vs'))) throw e;
+        return IpvsClient.open();
+      });
     } catch (e) {
       this.log.info(`IPVS: Can't initialize ipvs: ${ipvsInitReason(e)}`);
       if (e instanceof IpvsError && e.kind === 'unavailable') this.log.err(`IPVS: ${e.message}`);
@@ -65,6 +74,18 @@ class CheckerDaemon implements ChildDaemon {
       throw new ChildExit(KEEPALIVED_EXIT.FATAL, `IPVS: Can't initialize ipvs: ${ipvsInitReason(e)}`);
     }
     this.sync = new IpvsSync(this.client, { info: (t) => this.log.info(t), err: (t) => this.log.err(t) }, this.plan);
+  }
+
+  /** using_ha_suspend: the engine learns which VS addresses are local (update_checker_activity). */
+  private async watchAddresses(): Promise<void> {
+    const needed = this.plan.virtualServers.some((v) => v.spec.haSuspend);
+    if (needed && !this.addrs) {
+      this.addrs = new LocalAddresses((ip, present) => this.runner?.addressChanged(ip, present), (t) => this.log.err(t));
+      await this.addrs.start();
+    } else if (!needed && this.addrs) {
+      this.addrs.close();
+      this.addrs = undefined;
+    }
   }
 
   private openFifos(): void {
@@ -91,6 +112,7 @@ class CheckerDaemon implements ChildDaemon {
       if (buffer) buffer.push(a);
       else this.dispatch(a);
     });
+    for (const ip of this.addrs?.present() ?? []) this.runner.addressChanged(ip, true);
     this.runner.start();
     if (buffer && kept) {
       const startup = buffer;
@@ -154,6 +176,7 @@ class CheckerDaemon implements ChildDaemon {
     this.cfg = cfg;
     this.plan = plan;
     this.openFifos();
+    await this.watchAddresses();
     this.launch(kept);
     await this.sync?.settleReload();
   }
@@ -169,6 +192,7 @@ class CheckerDaemon implements ChildDaemon {
       else await this.sync.stop(flush);
     }
     for (const f of this.fifos) f.close();
+    this.addrs?.close();
     this.client?.close();
   }
 

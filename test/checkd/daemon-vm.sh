@@ -62,6 +62,10 @@ wait_for /tmp/ktscd-extras.log 'Startup complete' 1
 echo "=== extras-table"; ipvsadm -Ln
 echo "=== timeouts-running"; ipvsadm -L --timeout
 echo "=== daemons-running"; ipvsadm -L --daemon
+ip addr add 10.9.0.20/32 dev lo
+wait_for /tmp/ktscd-extras.log 'TCP connection to \[10.9.0.2\]:tcp:8080 success' 1
+ip addr del 10.9.0.20/32 dev lo
+wait_for /tmp/ktscd-extras.log 'Suspending healthchecker' 1
 kill -USR1 $OURS
 i=0; while [ $i -lt 100 ] && [ ! -s /tmp/keepalived_check.data ]; do sleep 0.1; i=$((i+1)); done
 echo "=== dump"; cat /tmp/keepalived_check.data

@@ -159,4 +159,14 @@ describe('checker child in the IPVS VM', () => {
     expect(dump).toMatch(/lvs_sched = wlc[\s\S]*RS set = 1/);
     expect(sections['extras-log']).toMatch(/Printing checker data for process\(\d+\) on signal/);
   });
+
+  it('ha_suspend: checkers wait for the virtual address, run while it is local, stop when it goes', () => {
+    const log = (sections['extras-log'] ?? '').split('\n').map((l) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, ''));
+    const rs = 'service [10.9.0.2]:tcp:8080 for VS [10.9.0.20]:tcp:84';
+    const at = (text: string) => log.indexOf(text);
+    expect(at(`Deactivating healthchecker for ${rs}`)).toBeGreaterThanOrEqual(0);
+    expect(at(`Activating healthchecker for ${rs}`)).toBeGreaterThan(at(`Deactivating healthchecker for ${rs}`));
+    expect(at('TCP connection to [10.9.0.2]:tcp:8080 success.')).toBeGreaterThan(at(`Activating healthchecker for ${rs}`));
+    expect(at(`Suspending healthchecker for ${rs}`)).toBeGreaterThan(at('TCP connection to [10.9.0.2]:tcp:8080 success.'));
+  });
 });

@@ -1,7 +1,7 @@
 // On a host whose kernel has no IPVS: `keepalived-ts -n -l -C` starts, the checker child says why it
 // cannot run (keepalived's "IPVS: Can't initialize ipvs" plus what to do), exits FATAL, and the parent
 // stops cleanly: exit 1 as Debian's keepalived 2.2.7 on the same config, no process left, no pid file left.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,8 @@ beforeAll(async () => {
   } catch (e) {
     if (!(e instanceof IpvsError && e.kind === 'unavailable')) throw e;
   }
+  // Both daemons run `modprobe ip_vs` as keepalived does: refuse to run where that would load it on the host.
+  if (spawnSync('modprobe', ['-n', '-q', 'ip_vs']).status === 0) throw new Error('ip_vs is loadable on this host: host.test.ts would load it; it needs a kernel without ip_vs');
   dir = mkdtempSync(join(tmpdir(), 'kts-checkd-host-'));
   writeFileSync(join(dir, 'keepalived.conf'), CONF);
   ours = await runDaemon([process.execPath, 'bin/keepalived-ts'], 'ours');
