@@ -1,0 +1,159 @@
+// Two keepalived-ts routers (VRRPv2 multicast, advert_int 1) and a client in a private lab (prefix kd1):
+// election, the client reaching the master's MAC, crash failover (SIGKILL parent + VRRP child by PID),
+// preempt back, graceful failover (SIGTERM: priority-0 advert on the wire, VIP removed, exit 0),
+// nopreempt and preempt_delay. Needs root and `npm run build`; fails loudly without them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createLab, sleep, waitFor, type Lab } from '../lab/lab.js';
+import { holders, vrrpConf, waitForSoleHolder } from '../lab/keepalived.js';
+import { readPcapRecords } from '../vrrp/pcap.js';
+import { tsharkFields } from '../net/pcap.js';
+import { startOurs, type OursHandle } from './ours.js';
+
+let lab: Lab;
+let vip: string;
+const R = ['r1', 'r2'];
+
+beforeAll(async () => {
+  lab = await createLab({ prefix: 'kd1', routers: 2, client: true });
+  vip = lab.vip4(200);
+}, 30_000);
+afterAll(async () => { await lab?.destroy(); });
+
+const conf = (router: string, priority: number, extra = '') =>
+  vrrpConf({ routerId: router, vrid: 51, priority, vips: [`${vip}/24`], extra });
+
+/** Adverts in a capture: [ms, source, priority] (IPv4 VRRP frames only). */
+function adverts(file: string): { tsMs: number; src: string; priority: number }[] {
+  return readPcapRecords(readFileSync(file))
+    .filter((r) => r.frame.readUInt16BE(12) === 0x0800 && r.frame[14 + 9] === 112)
+    .map((r) => {
+      const ihl = (r.frame[14]! & 0x0f) * 4;
+      return { tsMs: r.tsMs, src: [...r.frame.subarray(26, 30)].join('.'), priority: r.frame[14 + ihl + 2]! };
+    });
+}
+
+async function stopAll(...hs: (OursHandle | undefined)[]): Promise<void> {
+  await Promise.all(hs.map((h) => h?.stop()));
+  // A crashed daemon leaves its VIP behind, as a dead host would; clear the lab for the next case.
+  for (const r of R) await lab.exec(r, 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']);
+}
+
+describe('keepalived-ts pair (v2 multicast)', () => {
+  it('elects the higher priority; the client reaches the VIP at the master MAC; every advert is valid VRRP', async () => {
+    const cap = await lab.capture('c', 'eth0', ['ip', 'proto', '112']);
+    const a = startOurs(lab, 'r1', conf('r1', 150));
+    const b = startOurs(lab, 'r2', conf('r2', 100));
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      await sleep(2500); // steady state: still exactly one holder
+      expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
+      expect(await lab.ping('c', vip, 2)).toBe(true);
+      const entry = (await lab.neigh('c')).find((n) => n.dst === vip);
+      expect(entry?.lladdr).toBe(await lab.mac('r1'));
+      expect(a.log()).toContain('(VI_1) Entering MASTER STATE');
+      expect(b.log()).toContain('(VI_1) Entering BACKUP STATE (init)');
+      expect(b.log()).not.toContain('Entering MASTER STATE');
+    } finally {
+      await stopAll(a, b);
+    }
+    const file = await cap.stop();
+    const rows = await tsharkFields(file, 'vrrp', ['ip.src', 'vrrp.prio', 'vrrp.checksum.status']);
+    expect(rows.length).toBeGreaterThan(3);
+    // tshark prints proto_checksum_enum_e: 0 Bad, 1 Good, 2 Unverified.
+    for (const [, , status] of rows) expect(status).toBe('1');
+    // The backup never advertised; the master's adverts carry its priority, its last one priority 0.
+    const fromR1 = rows.filter(([src]) => src === lab.ip4('r1'));
+    expect(rows.filter(([src, prio]) => src === lab.ip4('r2') && prio !== '0').length).toBe(0);
+    expect(fromR1.slice(0, -1).every(([, prio]) => prio === '150')).toBe(true);
+    expect(fromR1.at(-1)?.[1]).toBe('0');
+  }, 60_000);
+
+  it('crash failover (SIGKILL parent and child), then preempt back when the master returns', async () => {
+    let a = startOurs(lab, 'r1', conf('r1', 150));
+    const b = startOurs(lab, 'r2', conf('r2', 100));
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      const child = await waitFor(() => a.childPid(), { timeoutMs: 5000, what: 'VRRP child pid file' });
+      const t0 = performance.now();
+      process.kill(a.pid, 'SIGKILL');
+      process.kill(child, 'SIGKILL');
+      await waitFor(async () => (await holders(lab, ['r2'], vip)).length === 1, { timeoutMs: 10_000, intervalMs: 50, what: 'r2 takes the VIP' });
+      const failoverMs = performance.now() - t0;
+      // Master_Down_Interval = 3 × 1 s + Skew_Time (100/256 s) after the last advert.
+      expect(failoverMs).toBeGreaterThan(2000);
+      expect(failoverMs).toBeLessThan(5500);
+      console.log(`keepalived-ts crash failover: ${failoverMs.toFixed(0)} ms`);
+      // The dead host's stale VIP goes; its daemon restarts, removes VIPs at start and preempts.
+      await lab.exec('r1', 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']);
+      const t1 = performance.now();
+      a = startOurs(lab, 'r1', conf('r1', 150));
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      console.log(`keepalived-ts preempt back after restart: ${(performance.now() - t1).toFixed(0)} ms (includes node start-up)`);
+      expect(b.log()).toContain('(VI_1) Entering BACKUP STATE');
+      expect(await lab.ping('c', vip, 2)).toBe(true);
+    } finally {
+      await stopAll(a, b);
+    }
+  }, 60_000);
+
+  it('graceful failover: SIGTERM sends priority 0, removes the VIP, exits 0; the backup takes over within Skew_Time', async () => {
+    const a = startOurs(lab, 'r1', conf('r1', 150));
+    const b = startOurs(lab, 'r2', conf('r2', 100));
+    const cap = await lab.capture('c', 'eth0', ['ip', 'proto', '112']);
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      const t0 = performance.now();
+      process.kill(a.pid, 'SIGTERM');
+      expect(await a.proc.exited).toBe(0);
+      await waitForSoleHolder(lab, R, vip, 'r2', 5000);
+      const ms = performance.now() - t0;
+      console.log(`keepalived-ts graceful failover: ${ms.toFixed(0)} ms`);
+      expect(ms).toBeLessThan(2500);
+      expect(a.log()).toContain('(VI_1) sent 0 priority');
+      expect(a.log()).toContain('(VI_1) removing VIPs.');
+      expect(b.log()).toContain('(VI_1) Backup received priority 0 advertisement');
+      await sleep(300);
+      const file = await cap.stop();
+      const zero = adverts(file).filter((x) => x.src === lab.ip4('r1') && x.priority === 0);
+      expect(zero.length).toBe(1);
+      const firstFromR2 = adverts(file).find((x) => x.src === lab.ip4('r2'));
+      // RFC 3768 §6.4.2: after priority 0 the backup waits Skew_Time (~0.61 s for priority 100).
+      expect(firstFromR2!.tsMs - zero[0]!.tsMs).toBeGreaterThan(400);
+      expect(firstFromR2!.tsMs - zero[0]!.tsMs).toBeLessThan(1500);
+    } finally {
+      await stopAll(a, b);
+    }
+  }, 60_000);
+
+  it('nopreempt keeps the running master; preempt_delay delays the takeover', async () => {
+    let b = startOurs(lab, 'r2', conf('r2', 100, 'nopreempt'));
+    let a: OursHandle | undefined;
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r2', 15_000);
+      a = startOurs(lab, 'r1', conf('r1', 150, 'nopreempt'));
+      await waitFor(() => a!.log().includes('Entering BACKUP STATE (init)'), { timeoutMs: 10_000, what: 'r1 started' });
+      await sleep(5000); // longer than Master_Down_Interval
+      expect(await holders(lab, R, vip)).toEqual([lab.ns('r2')]);
+      await stopAll(a, b);
+      a = undefined;
+
+      b = startOurs(lab, 'r2', conf('r2', 100));
+      await waitForSoleHolder(lab, R, vip, 'r2', 15_000);
+      a = startOurs(lab, 'r1', conf('r1', 150, 'preempt_delay 3'));
+      await waitFor(() => a!.log().includes('start preempt delay'), { timeoutMs: 10_000, what: 'r1 starts its preempt delay' });
+      const t0 = performance.now();
+      await sleep(2000);
+      expect(await holders(lab, R, vip)).toEqual([lab.ns('r2')]);
+      await waitForSoleHolder(lab, R, vip, 'r1', 8000);
+      const ms = performance.now() - t0;
+      console.log(`keepalived-ts preempt_delay 3: takeover ${ms.toFixed(0)} ms after the delay started`);
+      // keepalived: lower-priority adverts keep resetting the down timer until the delay has passed, then
+      // Master_Down_Interval (3 s + Skew_Time) runs out: takeover between 3.4 and 6.4 s after the delay started.
+      expect(ms).toBeGreaterThan(3000);
+      expect(ms).toBeLessThan(7500);
+    } finally {
+      await stopAll(a, b);
+    }
+  }, 90_000);
+});
