@@ -100,20 +100,35 @@ export function runNft(script: string, timeoutMs = 5000, nftPath = 'nft'): Promi
  */
 export class AcceptModeFirewall {
   private readonly ready = new Set<IpFamily>();
+  /** Instances holding each element: two instances may share a VIP; it leaves the set with the last. */
+  private readonly holders = new Map<string, number>();
 
   constructor(private readonly s: NftSettings = NFT_DEFAULTS, private readonly run: (script: string) => Promise<NftResult> = (x) => runNft(x)) {}
 
+  private static key(v: DropVip): string { return `${v.family}|${v.address}|${isLinkLocal6(v) ? v.ifname : ''}`; }
+
   async setVips(vips: readonly DropVip[]): Promise<NftResult> {
+    const fresh = vips.filter((v) => !this.holders.has(AcceptModeFirewall.key(v)));
     let setup = '';
-    for (const f of new Set(vips.map((v) => v.family))) if (!this.ready.has(f)) setup += setupScript(f, this.s);
-    const r = await this.run(setup + elementsScript('add', vips, this.s));
-    if (r.ok) for (const v of vips) this.ready.add(v.family);
+    for (const f of new Set(fresh.map((v) => v.family))) if (!this.ready.has(f)) setup += setupScript(f, this.s);
+    const script = setup + elementsScript('add', fresh, this.s);
+    const r = script ? await this.run(script) : { ok: true as const };
+    if (!r.ok) return r;
+    for (const v of fresh) this.ready.add(v.family);
+    for (const v of vips) { const k = AcceptModeFirewall.key(v); this.holders.set(k, (this.holders.get(k) ?? 0) + 1); }
     return r;
   }
 
   async clearVips(vips: readonly DropVip[]): Promise<NftResult> {
-    const present = vips.filter((v) => this.ready.has(v.family));
-    const script = elementsScript('delete', present, this.s);
+    const last: DropVip[] = [];
+    for (const v of vips) {
+      const k = AcceptModeFirewall.key(v);
+      const n = this.holders.get(k);
+      if (n === undefined) continue;
+      if (n > 1) this.holders.set(k, n - 1);
+      else { this.holders.delete(k); last.push(v); }
+    }
+    const script = elementsScript('delete', last, this.s);
     return script ? this.run(script) : { ok: true };
   }
 
@@ -121,6 +136,7 @@ export class AcceptModeFirewall {
   async cleanup(): Promise<NftResult> {
     const lines = [...this.ready].map((f) => `delete table ${nftFamily(f)} ${this.s.table}`);
     this.ready.clear();
+    this.holders.clear();
     return lines.length ? this.run(`${lines.join('\n')}\n`) : { ok: true };
   }
 }

@@ -29,6 +29,8 @@ describe('drop rules in a namespace', () => {
   let lab: Lab;
   let r1: NsClient;
   let vips: { family: 4 | 6; address: string; ifname: string }[];
+  /** Elements of the IPv4 `vips` set as nft lists them. */
+  const elems = async () => (JSON.parse(await lab.execOk('r1', 'nft', ['-j', 'list', 'set', 'ip', 'keepalived', 'vips'])).nftables as any[]).find((x) => x.set).set.elem ?? [];
 
   beforeAll(async () => {
     lab = await createLab({ prefix: 'i7n', routers: 1, client: true, ipv6: true });
@@ -63,8 +65,17 @@ describe('drop rules in a namespace', () => {
     expect(text).toContain(`elements = { ${vips[1]!.address} }`);
   });
 
+  it('a VIP shared by a second instance stays in the set until the last one clears it', async () => {
+    expect(await r1.call('fw-set', { vips: [vips[0]] })).toEqual({ ok: true });
+    expect(await r1.call('fw-clear', { vips: [vips[0]] })).toEqual({ ok: true });
+    expect(await elems()).toEqual([vips[0]!.address]);
+    // clearing a VIP this firewall never added sends nothing (nft would refuse the delete)
+    expect(await r1.call('fw-clear', { vips: [{ family: 4, address: lab.vip4(222), ifname: 'eth0' }] })).toEqual({ ok: true });
+  });
+
   it('removing the VIPs from the set restores answers; cleanup deletes the tables', async () => {
     expect(await r1.call('fw-clear', { vips })).toEqual({ ok: true });
+    expect(await elems()).toEqual([]);
     expect(await lab.ping('c', vips[0]!.address)).toBe(true);
     expect(await lab.ping('c', vips[1]!.address)).toBe(true);
     expect(await r1.call('fw-cleanup')).toEqual({ ok: true });
