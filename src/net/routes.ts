@@ -88,6 +88,12 @@ function multipath(hops: Route['nexthops'], ifindexOf: (dev: string) => number):
   }));
 }
 
+const RTNH_F_ONLINK = 4;
+const RTAX_LOCK_MTU = 1 << 2;
+const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
+/** A word after `key` in the route line (options the AST keeps only as words). */
+const wordAfter = (r: Route, key: string) => { const i = r.words.indexOf(key); return i >= 0 ? r.words[i + 1] : undefined; };
+
 /** The rtmsg and attributes netlink_route() sends; throws on a name it cannot resolve. */
 export function encodeRoute(r: Route, del: boolean, ifindexOf: (dev: string) => number): { data: rt.Route; attrs: rt.RouteAttrs } {
   const table = tableNumber(r.table);
@@ -108,6 +114,17 @@ export function encodeRoute(r: Route, del: boolean, ifindexOf: (dev: string) => 
   if (r.dev) attrs.oif = ifindexOf(r.dev);
   if (r.metric !== undefined) attrs.priority = r.metric;
   if (r.nexthops.length > 0) attrs.multipath = multipath(r.nexthops, ifindexOf);
+  // Options typed only as words: `from` (source prefix), `tos`, `onlink`, `mtu [lock] N`.
+  const from = wordAfter(r, 'from');
+  if (from) { const p = prefix(from); data.srcLen = p.len; attrs.src = p.bytes; }
+  const tos = wordAfter(r, 'tos') ?? wordAfter(r, 'dsfield');
+  if (tos !== undefined) data.tos = Number(tos);
+  if (r.words.includes('onlink')) data.flags = { __unknown: RTNH_F_ONLINK };
+  const mtuAt = r.words.indexOf('mtu');
+  if (mtuAt >= 0) {
+    const locked = r.words[mtuAt + 1] === 'lock';
+    attrs.metrics = { mtu: u32(Number(r.words[mtuAt + (locked ? 2 : 1)])), ...(locked ? { lock: u32(RTAX_LOCK_MTU) } : {}) };
+  }
   return { data, attrs };
 }
 

@@ -26,6 +26,7 @@ vrrp_instance VI_1 {
     unreachable 10.79.0.0/16 table 1000 no_track
     10.80.0.0/24 dev eth0 scope link table 100 protocol static
     10.81.0.0/24 via 10.200.200.1 dev eth0 table 100
+    10.82.0.0/24 via 10.200.200.1 dev eth0 onlink table 100 mtu lock 1400
   }
   virtual_rules {
     from 10.${k}.0.0/24 table 100 preference 100
@@ -45,7 +46,7 @@ describe('route and rule encoding (netlink_route / netlink_rule)', () => {
   it('protocol keepalived (18) and scope universe unless configured; table > 255 goes in RTA_TABLE', () => {
     expect(routes.map(describeRoute)).toEqual([
       '10.77.0.0/24 via 10.9.0.254 dev eth0 table 100 metric 5', 'blackhole 10.78.0.0/16 table 100', 'unreachable 10.79.0.0/16 table 1000',
-      '10.80.0.0/24 dev eth0 table 100', '10.81.0.0/24 via 10.200.200.1 dev eth0 table 100',
+      '10.80.0.0/24 dev eth0 table 100', '10.81.0.0/24 via 10.200.200.1 dev eth0 table 100', '10.82.0.0/24 via 10.200.200.1 dev eth0 table 100',
     ]);
     const a = encodeRoute(routes[0]!, false, () => 2);
     expect(a.data).toMatchObject({ family: 2, table: 100, dstLen: 24, protocol: RTPROT_KEEPALIVED, scope: 0, type: 1 });
@@ -93,6 +94,14 @@ describe('routes and rules in a namespace', () => {
       expect.objectContaining({ dst: '10.80.0.0/24', dev: 'eth0', scope: 'link', protocol: 'static' }),
     ]));
     expect(await ipj('route', 'show', 'table', '1000')).toEqual([expect.objectContaining({ type: 'unreachable', dst: '10.79.0.0/16' })]);
+  });
+
+  it('onlink lets a gateway outside the subnet in; mtu lock goes in RTA_METRICS', async () => {
+    expect(await r1.call('route-add', { route: routes[5] })).toEqual({ ok: true });
+    const r = (await ipj('route', 'show', 'table', '100')).find((x: { dst: string }) => x.dst === '10.82.0.0/24');
+    expect(r).toMatchObject({ gateway: '10.200.200.1', dev: 'eth0', flags: ['onlink'], metrics: [{ mtu: 1400 }] });
+    expect(await lab.execOk('r1', 'ip', ['route', 'show', 'table', '100', '10.82.0.0/24'])).toContain('mtu lock 1400');
+    expect(await r1.call('route-del', { route: routes[5] })).toEqual({ ok: true });
   });
 
   it('adding an existing route reports the route and the kernel\'s reason', async () => {
