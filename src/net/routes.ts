@@ -90,7 +90,8 @@ function multipath(hops: Route['nexthops'], ifindexOf: (dev: string) => number):
 
 const RTNH_F_ONLINK = 4;
 const RTAX_LOCK_MTU = 1 << 2;
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
+/** A u32 attribute payload in host (little-endian) order. */
+export const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
 /** A word after `key` in the route line (options the AST keeps only as words). */
 const wordAfter = (r: Route, key: string) => { const i = r.words.indexOf(key); return i >= 0 ? r.words[i + 1] : undefined; };
 

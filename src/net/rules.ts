@@ -5,7 +5,7 @@ import { FlagsNew, rt, type RtNetlinkSocket } from 'netlink';
 import type { Rule } from '../config/ast.js';
 import { ipToBytes } from '../vrrp/addr.js';
 import { rtnl, RTNL_TIMEOUT_MS } from './rtnl.js';
-import { netErrorText, protoNumber, tableNumber } from './routes.js';
+import { netErrorText, protoNumber, tableNumber, u32 } from './routes.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -69,12 +69,6 @@ export function encodeRule(r: Rule): { data: rt.Rule; attrs: rt.RuleAttrs } {
   const proto = wordAfter(r, 'protocol');
   if (proto !== undefined) attrs.protocol = protoNumber(proto);
   return { data, attrs };
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
 }
 
 export type RuleResult = { ok: true } | { ok: false; error: string };

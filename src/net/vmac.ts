@@ -6,6 +6,7 @@ import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket, type StreamData } fro
 import { Addresses } from './addresses.js';
 import { macToBuffer } from './inet.js';
 import { Links, type LinkInfo } from './links.js';
+import { u32 } from './routes.js';
 import { kernelErrorText, rtnl, RTNL_TIMEOUT_MS } from './rtnl.js';
 
 const MACVLAN_MODE_PRIVATE = 1;
@@ -176,10 +177,4 @@ export class Vmacs {
       return `(${iname}) Error removing VMAC interface ${name} (${kernelErrorText(e)})`;
     }
   }
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
 }
