@@ -1,19 +1,13 @@
 // Notify scripts of one instance (or sync group) run one at a time, in the order the state
 // changes happened: keepalived runs them concurrently and they can overtake each other
 // (its issues #584, #996); here a MASTER script never runs after the BACKUP one that followed it.
-import type { Script } from '../../config/ast.js';
+import type { Notify } from '../../config/ast.js';
 import { runScript, type RunResult } from '../track/script-runner.js';
 
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 
-export interface NotifyScripts {
-  master?: Script;
-  backup?: Script;
-  fault?: Script;
-  stop?: Script;
-  deleted?: Script | true;
-  generic?: Script;
-}
+/** The notify scripts of an instance or a sync group, as the config gives them. */
+export type NotifyScripts = Notify;
 
 export interface NotifyJob {
   argv: string[];
