@@ -168,11 +168,16 @@ class CheckerDaemon implements ChildDaemon {
     this.mode = 'none';
     this.generation++;
     this.runner?.stop();
-    if (plan.virtualServers.length && !this.client) {
+    // First virtual servers on this reload: IPVS starts now (a failure is FATAL, as at start).
+    const fresh = plan.virtualServers.length > 0 && !this.client;
+    if (fresh) {
       this.plan = plan;
       await this.openIpvs();
     }
-    if (this.sync) for (const l of await this.sync.reload(plan)) this.log.info(l);
+    if (this.sync) {
+      for (const l of await this.sync.reload(plan)) this.log.info(l);
+      await this.sync.applyGlobals(fresh ? undefined : this.cfg.global, cfg.global);
+    }
     this.cfg = cfg;
     this.plan = plan;
     this.openFifos();

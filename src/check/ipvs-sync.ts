@@ -129,29 +129,46 @@ export class IpvsSync {
     }
   }
 
-  /** start_check: lvs_flush, lvs_timeouts (old values kept for stop), lvs_sync_daemon (master and backup). */
+  /** start_check: lvs_flush, then lvs_timeouts and lvs_sync_daemon. */
   async start(global: GlobalDefs): Promise<void> {
     if (global.lvsFlush) await this.call(() => this.ipvs.flush());
-    const t = global.lvsTimeouts;
+    await this.applyGlobals(undefined, global);
+  }
+
+  /**
+   * lvs_timeouts (the kernel's values are kept to put back when the keyword goes or we stop) and
+   * lvs_sync_daemon master + backup, restarted only when its settings change (ipvs_syncd_changed).
+   * With a vrrp instance named, the VRRP process drives the sync daemon (checker_ipvs_syncd_needed).
+   */
+  async applyGlobals(prev: GlobalDefs | undefined, next: GlobalDefs): Promise<void> {
+    const t = next.lvsTimeouts;
     if (t && (t.tcpS || t.tcpfinS || t.udpS)) {
-      try {
-        this.savedTimeouts = await this.ipvs.getTimeouts();
-      } catch (e) {
-        this.report(e);
+      if (!this.savedTimeouts) {
+        try {
+          this.savedTimeouts = await this.ipvs.getTimeouts();
+        } catch (e) {
+          this.report(e);
+        }
       }
       await this.call(() => this.ipvs.setTimeouts({ tcpSec: t.tcpS ?? 0, tcpFinSec: t.tcpfinS ?? 0, udpSec: t.udpS ?? 0 }));
+    } else if (this.savedTimeouts) {
+      const saved = this.savedTimeouts;
+      this.savedTimeouts = undefined;
+      await this.call(() => this.ipvs.setTimeouts(saved));
     }
-    const s = global.lvsSyncDaemon;
-    // With a vrrp instance named, the VRRP process drives the sync daemon (checker_ipvs_syncd_needed).
-    if (s && s.instance === undefined) {
-      for (const state of ['master', 'backup'] as const) await this.ipvs.delDaemon(state).catch(() => undefined);
-      for (const state of ['master', 'backup'] as const) {
-        await this.call(() => this.ipvs.addDaemon({
-          state, mcastIfn: s.interface, syncId: s.id ?? 0, syncMaxLen: s.maxlen ?? 0, mcastGroup: s.group ?? '', mcastPort: s.port ?? 0, mcastTtl: s.ttl ?? 0,
-        }));
-      }
-      this.syncd = true;
+    const s = next.lvsSyncDaemon?.instance === undefined ? next.lvsSyncDaemon : undefined;
+    const was = prev?.lvsSyncDaemon?.instance === undefined ? prev?.lvsSyncDaemon : undefined;
+    if (prev && JSON.stringify(s) === JSON.stringify(was)) return;
+    // At start this also clears daemons a crashed earlier run left behind.
+    if (s || this.syncd) for (const state of ['master', 'backup'] as const) await this.ipvs.delDaemon(state).catch(() => undefined);
+    this.syncd = false;
+    if (!s) return;
+    for (const state of ['master', 'backup'] as const) {
+      await this.call(() => this.ipvs.addDaemon({
+        state, mcastIfn: s.interface, syncId: s.id ?? 0, syncMaxLen: s.maxlen ?? 0, mcastGroup: s.group ?? '', mcastPort: s.port ?? 0, mcastTtl: s.ttl ?? 0,
+      }));
     }
+    this.syncd = true;
   }
 
   /** The engine's sink for IPVS actions. */

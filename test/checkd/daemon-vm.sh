@@ -27,12 +27,15 @@ echo "=== ka-after"; ipvsadm -Ln
 echo "=== ka-log"; cat /tmp/ktscd-ka.log
 ipvsadm -C
 
+rm -f /tmp/ktscd-notify-down-4
 T0=$(date +%s%N)
 bin/keepalived-ts -n -l -C -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-ours.log 2>&1 &
 OURS=$!
 wait_for /tmp/ktscd-ours.log "$SETTLED" 1; wait_for /tmp/ktscd-ours.log "$GONE" 1
 echo "=== ours-settle-ms"; echo $(( ($(date +%s%N) - T0) / 1000000 ))
 echo "=== ours-table"; ipvsadm -Ln
+i=0; while [ $i -lt 50 ] && [ ! -e /tmp/ktscd-notify-down-4 ]; do sleep 0.1; i=$((i+1)); done
+echo "=== notify-down"; ls /tmp/ktscd-notify-down-4
 echo "=== traffic"; node test/checkd/vm-servers.mjs traffic 10.9.0.1 81 5
 # The kernel folds per-CPU counters into what it reports every 2 s (IPVS estimator).
 sleep 3
@@ -45,9 +48,11 @@ wait_for /tmp/ktscd-ours.log 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
 sleep 4
 echo "=== reload-table"; ipvsadm -Ln
 echo "=== stats-after"; ipvsadm -Ln --stats
+echo "=== reload-timeouts"; ipvsadm -L --timeout
 kill $OURS; wait $OURS; RC=$?
 echo "=== ours-rc"; echo $RC
 echo "=== ours-after"; ipvsadm -Ln
+echo "=== ours-after-timeouts"; ipvsadm -L --timeout
 echo "=== pidfiles"; ls /run/ktscd-*.pid 2>/dev/null
 echo "=== ours-log"; cat /tmp/ktscd-ours.log
 ipvsadm -C
@@ -75,6 +80,18 @@ echo "=== extras-after"; ipvsadm -Ln
 echo "=== timeouts-after"; ipvsadm -L --timeout
 echo "=== daemons-after"; ipvsadm -L --daemon
 echo "=== extras-log"; cat /tmp/ktscd-extras.log
+ipvsadm -C
+
+# lvs_flush / lvs_flush_on_stop: strangers' services are flushed at start and at stop.
+cp fixtures/checkd/vm-flush.conf $CONF
+ipvsadm -A -t 10.9.0.30:1 -s rr
+bin/keepalived-ts -n -l -C -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-flush.log 2>&1 &
+OURS=$!
+wait_for /tmp/ktscd-flush.log 'Startup complete' 1
+echo "=== flush-table"; ipvsadm -Ln
+ipvsadm -A -t 10.9.0.31:1 -s rr
+kill $OURS; wait $OURS
+echo "=== flush-after"; ipvsadm -Ln
 ipvsadm -C
 kill $SRV
 INNER

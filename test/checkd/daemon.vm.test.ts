@@ -100,6 +100,9 @@ describe('checker child in the IPVS VM', () => {
     expect(a80.has('10.9.0.3:8080')).toBe(false);
     expect(a80.get('10.9.0.5:8080')).toMatch(/ 1$/);
     expect(a80.has('10.9.0.4:8081')).toBe(false);
+    // lvs_timeouts added by the reload are set, and put back at stop.
+    expect(sections['reload-timeouts']).toMatch(/Timeout \(tcp tcpfin udp\): 777 77 7/);
+    expect(sections['ours-after-timeouts']).toMatch(/Timeout \(tcp tcpfin udp\): 900 120 300/);
     // Every other service is exactly as before.
     before.delete(key80);
     after.delete(key80);
@@ -168,5 +171,14 @@ describe('checker child in the IPVS VM', () => {
     expect(at(`Activating healthchecker for ${rs}`)).toBeGreaterThan(at(`Deactivating healthchecker for ${rs}`));
     expect(at('TCP connection to [10.9.0.2]:tcp:8080 success.')).toBeGreaterThan(at(`Activating healthchecker for ${rs}`));
     expect(at(`Suspending healthchecker for ${rs}`)).toBeGreaterThan(at('TCP connection to [10.9.0.2]:tcp:8080 success.'));
+  });
+
+  it('notify_down runs when the checker takes a server out', () => {
+    expect(sections['notify-down']?.trim()).toBe('/tmp/ktscd-notify-down-4');
+  });
+
+  it('lvs_flush empties IPVS at start, lvs_flush_on_stop at stop', () => {
+    expect([...parseTable(sections['flush-table']).keys()].map((k) => k.split(' ')[1])).toEqual(['10.9.0.1:85']);
+    expect(parseTable(sections['flush-after']).size).toBe(0);
   });
 });
