@@ -108,7 +108,8 @@ export interface TrackProcess {
   name: string;
   process?: string;
   args?: string[];
-  paramMatch: 'exact' | 'partial' | 'initial';
+  /** `param_match`: none (the default: names only), exact (bare keyword, or arguments given), partial, initial. */
+  paramMatch: 'none' | 'exact' | 'partial' | 'initial';
   weight: number;
   weightReverse: boolean;
   quorum: number;

@@ -10,7 +10,7 @@ import { waitFor } from '../lab/lab.js';
 
 const loc = { file: 'test.conf', line: 1 } as unknown as TrackProcess['loc'];
 const tp = (o: Partial<TrackProcess>): TrackProcess => ({
-  name: 'tp', paramMatch: 'exact', weight: 0, weightReverse: false, quorum: 1, delayMs: 0, terminateDelayMs: 0, forkDelayMs: 0, fullCommand: false, loc, ...o,
+  name: 'tp', paramMatch: 'none', weight: 0, weightReverse: false, quorum: 1, delayMs: 0, terminateDelayMs: 0, forkDelayMs: 0, fullCommand: false, loc, ...o,
 });
 
 describe('process matching (check_params)', () => {

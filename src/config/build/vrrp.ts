@@ -427,7 +427,7 @@ export function buildTrackFile(ctx: BuildCtx, n: KwNode): TrackFile | undefined 
 export function buildTrackProcess(ctx: BuildCtx, n: KwNode): TrackProcess | undefined {
   const name = n.args[0]?.text;
   if (!name) { ctx.error('vrrp_track_process must have a name - skipping', n.loc); return undefined; }
-  const t: TrackProcess = { name, paramMatch: 'exact', weight: 0, weightReverse: false, quorum: 1, delayMs: 0, terminateDelayMs: 0, forkDelayMs: 0, fullCommand: false, loc: n.loc };
+  const t: TrackProcess = { name, paramMatch: 'none', weight: 0, weightReverse: false, quorum: 1, delayMs: 0, terminateDelayMs: 0, forkDelayMs: 0, fullCommand: false, loc: n.loc };
   for (const c of n.children ?? []) {
     switch (c.keyword) {
       case 'process': {
@@ -439,12 +439,15 @@ export function buildTrackProcess(ctx: BuildCtx, n: KwNode): TrackProcess | unde
         break;
       }
       case 'param_match': {
-        const m = c.args[0]?.text ?? 'exact';
-        if (m === 'initial' || m === 'partial') t.paramMatch = m;
+        // keepalived vrrp_tprocess_match_handler(): bare = exact; each form matches the full command
+        const m = c.args[0]?.text;
+        if (m === undefined) { t.paramMatch = 'exact'; t.fullCommand = true; }
+        else if (m === 'initial' || m === 'partial') { t.paramMatch = m; t.fullCommand = true; }
         else ctx.error(`Invalid param_match type ${m} - ignoring`, c.loc);
         break;
       }
       case 'weight': {
+        if (!c.args.length) { ctx.error(`No weight specified for track process ${name} - ignoring`, c.loc); break; }
         const w = ctx.int(c, 1, -254, 254, (v) => `Weight (${v}) for vrrp_track_process ${name} must be between [-254..254]`);
         if (w !== undefined) t.weight = w;
         if (c.args[1]?.text === 'reverse') t.weightReverse = true;

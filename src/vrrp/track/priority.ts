@@ -43,7 +43,8 @@ export function effectivePriority(base: number, trackers: readonly TrackerState[
   }
   for (const f of files) {
     const v = f.value * f.weight * (f.reverse ? -1 : 1);
-    if (f.weight === 0) { if (f.value !== 0) faults.push(f.name); continue; }
+    // unweighted: a non-zero value is FAULT, or with `reverse` a zero value (keepalived vrrp_track.c)
+    if (f.weight === 0) { if (f.reverse ? f.value === 0 : f.value !== 0) faults.push(f.name); continue; }
     if (v < -253) { faults.push(f.name); continue; }
     total += v;
   }

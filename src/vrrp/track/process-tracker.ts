@@ -26,9 +26,9 @@ export interface ProcessMatchSpec {
 /** keepalived's implied settings: args or param_match mean full command with exact matching. */
 export function matchSpecOf(t: TrackProcess): ProcessMatchSpec {
   const hasArgs = !!t.args && t.args.length > 0;
-  const explicit = t.paramMatch !== 'exact';
-  const paramMatch = hasArgs || explicit ? t.paramMatch : 'none';
-  return { process: t.process ?? '', ...(hasArgs ? { args: t.args } : {}), paramMatch, fullCommand: t.fullCommand || hasArgs || explicit };
+  // arguments after the process name mean an exact match of the full command unless param_match says otherwise
+  const paramMatch = hasArgs && t.paramMatch === 'none' ? 'exact' : t.paramMatch;
+  return { process: t.process ?? '', ...(hasArgs ? { args: t.args } : {}), paramMatch, fullCommand: t.fullCommand || hasArgs };
 }
 
 /** check_params() over the NUL-joined parameters ("a\0b\0"), as the kernel's cmdline holds them. */
