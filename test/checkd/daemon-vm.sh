@@ -6,7 +6,7 @@ ip netns exec ktscd /bin/sh -s <<'INNER'
 set -u
 CONF=/tmp/ktscd.conf
 ip link set lo up
-for a in 1 2 3 4 5 6 10 11; do ip addr add 10.9.0.$a/32 dev lo; done
+for a in 1 2 3 4 5 6 7 10 11; do ip addr add 10.9.0.$a/32 dev lo; done
 node test/checkd/vm-servers.mjs serve > /tmp/ktscd-srv.log 2>&1 &
 SRV=$!
 i=0; while [ $i -lt 300 ] && ! grep -q 'servers up' /tmp/ktscd-srv.log; do sleep 0.1; i=$((i+1)); done
@@ -64,13 +64,14 @@ rm -f /tmp/keepalived_check.data
 bin/keepalived-ts -n -l -C -I -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-extras.log 2>&1 &
 OURS=$!
 wait_for /tmp/ktscd-extras.log 'Startup complete' 1
-echo "=== extras-table"; ipvsadm -Ln
 echo "=== timeouts-running"; ipvsadm -L --timeout
 echo "=== daemons-running"; ipvsadm -L --daemon
 ip addr add 10.9.0.20/32 dev lo
 wait_for /tmp/ktscd-extras.log 'TCP connection to \[10.9.0.2\]:tcp:8080 success' 1
 ip addr del 10.9.0.20/32 dev lo
 wait_for /tmp/ktscd-extras.log 'Suspending healthchecker' 1
+wait_for /tmp/ktscd-srv.log '^MAIL Subject' 1
+echo "=== extras-table"; ipvsadm -Ln
 kill -USR1 $OURS
 i=0; while [ $i -lt 100 ] && [ ! -s /tmp/keepalived_check.data ]; do sleep 0.1; i=$((i+1)); done
 echo "=== dump"; cat /tmp/keepalived_check.data
@@ -80,6 +81,7 @@ echo "=== extras-after"; ipvsadm -Ln
 echo "=== timeouts-after"; ipvsadm -L --timeout
 echo "=== daemons-after"; ipvsadm -L --daemon
 echo "=== extras-log"; cat /tmp/ktscd-extras.log
+echo "=== mail"; grep '^MAIL ' /tmp/ktscd-srv.log
 ipvsadm -C
 
 # lvs_flush / lvs_flush_on_stop: strangers' services are flushed at start and at stop.

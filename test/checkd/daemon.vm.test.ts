@@ -139,6 +139,8 @@ describe('checker child in the IPVS VM', () => {
     const running = parseTable(sections['extras-table']);
     const after = parseTable(sections['extras-after']);
     expect([...running.keys()].some((k) => k.startsWith('TCP 10.9.0.1:83 wlc'))).toBe(true);
+    // Taken once the dead server's checker took it out (its mail was sent).
+    expect(sections['extras-table']).not.toContain('10.9.0.4:8081');
     expect(asObject(after)).toEqual(asObject(running));
     expect(sections['extras-rc']?.trim()).toBe('0');
     expect(sections['timeouts-running']).toMatch(/Timeout \(tcp tcpfin udp\): 1234 56 78/);
@@ -180,5 +182,10 @@ describe('checker child in the IPVS VM', () => {
   it('lvs_flush empties IPVS at start, lvs_flush_on_stop at stop', () => {
     expect([...parseTable(sections['flush-table']).keys()].map((k) => k.split(' ')[1])).toEqual(['10.9.0.1:85']);
     expect(parseTable(sections['flush-after']).size).toBe(0);
+  });
+
+  it('smtp_alert: a real server going down is mailed with keepalived\'s subject and log line', () => {
+    expect(sections['mail']).toContain('MAIL Subject: [kts_checkd_extras] Realserver [10.9.0.4]:tcp:8081 of virtual server [10.9.0.1]:tcp:83 - DOWN');
+    expect(sections['extras-log']).toContain('SMTP alert successfully sent.');
   });
 });
