@@ -1,7 +1,9 @@
 // On the wire (lab prefix kd3): for the same config in the same namespace, keepalived-ts's adverts are
 // byte for byte keepalived 2.2.7's (IP header apart from the ID/checksum, VRRP payload whole), and tshark
 // dissects every one of ours as VRRP with a good checksum. Variants: v2, v2 PASS auth, v3, v2 unicast.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, waitFor, type Lab } from '../lab/lab.js';
 import { startKeepalived, vrrpConf, type KeepalivedHandle } from '../lab/keepalived.js';
@@ -85,4 +87,48 @@ describe('adverts on the wire', () => {
       }
     }, 60_000);
   }
+});
+
+/** Starts `which` with TMPDIR=dir (both daemons write their dumps there), waits for MASTER, takes the JSON and stats dumps. */
+async function dumps(which: 'ours' | 'keepalived', conf: string, dir: string): Promise<{ json: unknown; stats: string }> {
+  mkdirSync(dir, { recursive: true });
+  const saved = process.env['TMPDIR'];
+  process.env['TMPDIR'] = dir; // lab.spawn passes process.env on; vitest isolates this file's process
+  let h: KeepalivedHandle;
+  try {
+    h = which === 'ours' ? startOurs(lab, 'r1', conf) : startKeepalived(lab, 'r1', conf);
+  } finally {
+    if (saved === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = saved;
+  }
+  try {
+    await waitFor(() => h.log().includes('Entering MASTER STATE'), { timeoutMs: 15_000, what: `${which} becomes master` });
+    await new Promise((r) => setTimeout(r, 1200));
+    execFileSync('kill', ['-s', 'RTMIN+2', String(h.pid)]);
+    execFileSync('kill', ['-s', 'USR2', String(h.pid)]);
+    const json = join(dir, 'keepalived.json');
+    const stats = join(dir, 'keepalived.stats');
+    await waitFor(() => existsSync(json) && existsSync(stats) && readFileSync(json, 'utf8').trimEnd().endsWith(']'),
+      { timeoutMs: 5000, what: `${which} writes keepalived.json and keepalived.stats` });
+    return { json: JSON.parse(readFileSync(json, 'utf8')), stats: readFileSync(stats, 'utf8') };
+  } finally {
+    await h.stop();
+  }
+}
+
+describe('dumps', () => {
+  it('keepalived.json and keepalived.stats have keepalived\'s keys, order and values for a running master', async () => {
+    const conf = vrrpConf({ routerId: 'dump', vrid: 80, priority: 150, state: 'MASTER', vips: [`${lab.vip4(210)}/24`] });
+    const ours = await dumps('ours', conf, join(lab.tmpDir, 'dump-ours'));
+    const theirs = await dumps('keepalived', conf, join(lab.tmpDir, 'dump-ka'));
+    type Dump = { data: Record<string, unknown>; stats: Record<string, number> }[];
+    const [o] = ours.json as Dump;
+    const [t] = theirs.json as Dump;
+    expect(Object.keys(o!.data)).toEqual(Object.keys(t!.data));
+    expect(Object.keys(o!.stats)).toEqual(Object.keys(t!.stats));
+    const stable = (d: Record<string, unknown>) => ({ ...d, last_transition: 0 });
+    expect(stable(o!.data)).toEqual(stable(t!.data));
+    expect(o!.stats['become_master']).toBe(1);
+    expect(ours.stats.replace(/\d+/g, 'N')).toBe(theirs.stats.replace(/\d+/g, 'N'));
+  }, 60_000);
 });
