@@ -11,21 +11,23 @@ import { holders, startKeepalived, vrrpConf, waitForSoleHolder, type KeepalivedH
 import { startOurs, type OursHandle } from './ours.js';
 
 let lab: Lab;
+let vip4: string;
 let vip: string;
 const R = ['r1', 'r2'];
 
 beforeAll(async () => {
-  lab = await createLab({ prefix: 'kd2', routers: 2, client: true });
-  vip = lab.vip4(200);
+  lab = await createLab({ prefix: 'kd2', routers: 2, client: true, ipv6: true });
+  vip4 = lab.vip4(200);
 }, 30_000);
 afterAll(async () => { await lab?.destroy(); });
 
-type Variant = { name: string; extra: (self: string, peer: string) => string };
+type Variant = { name: string; extra: (self: string, peer: string) => string; v6?: true };
 const VARIANTS: Variant[] = [
   { name: 'v2 multicast', extra: () => '' },
   { name: 'v3 multicast', extra: () => 'version 3' },
   { name: 'v2 unicast', extra: (self, peer) => `unicast_src_ip ${self}\n    unicast_peer {\n        ${peer}\n    }` },
   { name: 'v2 PASS auth', extra: () => 'authentication {\n        auth_type PASS\n        auth_pass s3cret\n    }' },
+  { name: 'v3 IPv6 multicast', extra: () => '', v6: true },
 ];
 
 const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
@@ -47,8 +49,10 @@ describe('keepalived-ts with Debian keepalived', () => {
   for (const [i, v] of VARIANTS.entries()) {
     it(`${v.name}: one master in steady state, failover both ways, priority changes by reload`, async () => {
       const vrid = 60 + i;
-      const oursConf = (prio: number) => vrrpConf({ routerId: 'ours', vrid, priority: prio, vips: [`${vip}/24`], extra: v.extra(lab.ip4('r1'), lab.ip4('r2')) });
-      const kaConf = (prio: number) => vrrpConf({ routerId: 'ka', vrid, priority: prio, vips: [`${vip}/24`], extra: v.extra(lab.ip4('r2'), lab.ip4('r1')) });
+      vip = v.v6 ? lab.vip6(200) : vip4;
+      const plen = v.v6 ? 64 : 24;
+      const oursConf = (prio: number) => vrrpConf({ routerId: 'ours', vrid, priority: prio, vips: [`${vip}/${plen}`], extra: v.extra(lab.ip4('r1'), lab.ip4('r2')) });
+      const kaConf = (prio: number) => vrrpConf({ routerId: 'ka', vrid, priority: prio, vips: [`${vip}/${plen}`], extra: v.extra(lab.ip4('r2'), lab.ip4('r1')) });
       let ours: OursHandle | undefined;
       let ka: KeepalivedHandle | undefined;
       try {
@@ -57,7 +61,7 @@ describe('keepalived-ts with Debian keepalived', () => {
         await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
         await sleep(2500);
         expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
-        expect(await lab.ping('c', vip, 1)).toBe(true);
+        if (!v.v6) expect(await lab.ping('c', vip, 1)).toBe(true);
 
         // Graceful: ours stops (priority 0) → keepalived takes over within Skew_Time.
         process.kill(ours.pid, 'SIGTERM');
@@ -90,7 +94,7 @@ describe('keepalived-ts with Debian keepalived', () => {
         const crashToKa = performance.now() - tc;
         expect(crashToKa).toBeGreaterThan(2000);
         expect(crashToKa).toBeLessThan(5500);
-        await lab.exec('r1', 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']); // the dead host's stale VIP
+        await lab.exec('r1', 'ip', ['addr', 'del', `${vip}/${plen}`, 'dev', 'eth0']); // the dead host's stale VIP
 
         // Crash of keepalived (parent + VRRP child by PID) while ours is backup: ours takes over.
         ours = startOurs(lab, 'r1', oursConf(100));
@@ -111,7 +115,7 @@ describe('keepalived-ts with Debian keepalived', () => {
         throw e;
       } finally {
         await Promise.all([ours?.stop(), ka?.stop()]);
-        for (const r of R) await lab.exec(r, 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']);
+        for (const r of R) await lab.exec(r, 'ip', ['addr', 'del', `${vip}/${v.v6 ? 64 : 24}`, 'dev', 'eth0']);
       }
     }, 90_000);
   }
