@@ -3,7 +3,7 @@
 // preempt back, graceful failover (SIGTERM: priority-0 advert on the wire, VIP removed, exit 0),
 // nopreempt and preempt_delay. Needs root and `npm run build`; fails loudly without them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createLab, sleep, waitFor, type Lab } from '../lab/lab.js';
 import { holders, vrrpConf, waitForSoleHolder } from '../lab/keepalived.js';
 import { readPcapRecords } from '../vrrp/pcap.js';
@@ -156,4 +156,47 @@ describe('keepalived-ts pair (v2 multicast)', () => {
       await stopAll(a, b);
     }
   }, 90_000);
+});
+
+describe('keepalived-ts reload (SIGHUP)', () => {
+  it('keeps a matched master without a transition, stops a removed instance (priority 0, VIP released), starts a new one', async () => {
+    const [v1, v2, v3] = [lab.vip4(211), lab.vip4(212), lab.vip4(213)];
+    const inst = (name: string, vrid: number, ip: string) => `vrrp_instance ${name} {
+    state MASTER
+    interface eth0
+    virtual_router_id ${vrid}
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        ${ip}/24
+    }
+}
+`;
+    const a = startOurs(lab, 'r1', `global_defs {\n    router_id r1\n}\n${inst('VI_1', 81, v1)}${inst('VI_2', 82, v2)}`);
+    const cap = await lab.capture('r2', 'eth0', ['ip', 'proto', '112']);
+    try {
+      await waitFor(async () => {
+        const have = await lab.addressesOf('r1');
+        return have.includes(v1) && have.includes(v2);
+      }, { timeoutMs: 15_000, what: 'VI_1 and VI_2 masters' });
+      writeFileSync(a.confFile, `global_defs {\n    router_id r1\n}\n${inst('VI_1', 81, v1)}${inst('VI_3', 83, v3)}`);
+      process.kill(a.pid, 'SIGHUP');
+      await waitFor(async () => {
+        const have = await lab.addressesOf('r1');
+        return have.includes(v1) && !have.includes(v2) && have.includes(v3);
+      }, { timeoutMs: 15_000, what: 'VI_2 released, VI_3 master, VI_1 kept' });
+      expect(a.log()).toContain('(VI_2) sent 0 priority');
+      expect(a.log()).toContain('(VI_3) Entering MASTER STATE');
+      expect(a.log().match(/\(VI_1\) Entering MASTER STATE/g)?.length).toBe(1);
+      expect(a.log()).not.toContain('(VI_1) Entering BACKUP STATE\n');
+      const file = await cap.stop();
+      const zeros = readPcapRecords(readFileSync(file))
+        .filter((r) => r.frame[14 + 9] === 112 && r.frame[14 + 20 + 2] === 0)
+        .map((r) => r.frame[14 + 20 + 1]);
+      expect(zeros).toEqual([82]); // priority 0 for the removed VRID only
+    } finally {
+      await stopAll(a);
+      for (const ip of [v1, v2, v3]) await lab.exec('r1', 'ip', ['addr', 'del', `${ip}/24`, 'dev', 'eth0']);
+    }
+  }, 60_000);
 });
