@@ -15,6 +15,7 @@ import { LocalAddresses } from './lvs/addresses.js';
 import { dumpCheckData } from './lvs/dump.js';
 import { modprobe } from './lvs/modprobe.js';
 import { dropRepeatedQuorum, type KeptQuorum, migrateCheckers } from './lvs/migrate.js';
+import { formatRs, formatVs } from './format.js';
 import { CheckRunner, type SinkAction } from './runner.js';
 
 /** Notify scripts have no timeout in keepalived (notify_exec); this only bounds a hung one. */
@@ -163,7 +164,8 @@ class CheckerDaemon implements ChildDaemon {
     const cfg = next as KeepalivedConfig;
     const plan = mapConfig(cfg);
     for (const l of plan.logs) this.log.info(l);
-    const kept = migrateCheckers(this.plan, this.runner?.snapshot() ?? [], plan);
+    const oldState = this.runner?.snapshot() ?? [];
+    const kept = migrateCheckers(this.plan, oldState, plan);
     // The old engine goes quietly: its real servers stay in IPVS unless the new config drops them.
     this.mode = 'none';
     this.generation++;
@@ -175,7 +177,14 @@ class CheckerDaemon implements ChildDaemon {
       await this.openIpvs();
     }
     if (this.sync) {
-      for (const l of await this.sync.reload(plan)) this.log.info(l);
+      const diff = await this.sync.reload(plan, oldState);
+      for (const l of diff.logs) this.log.info(l);
+      // do_rs_notifies() for servers that were up and leave with the reload.
+      this.mode = 'all';
+      for (const { vs, rs } of diff.goneAlive) {
+        if (rs.notifyDown) this.dispatch({ type: 'runScript', argv: rs.notifyDown, why: 'notify_down' });
+        this.dispatch({ type: 'notifyFifo', line: `RS ${formatRs(rs, vs)} ${formatVs(vs)} DOWN\n` });
+      }
       await this.sync.applyGlobals(fresh ? undefined : this.cfg.global, cfg.global);
     }
     this.cfg = cfg;

@@ -4,9 +4,9 @@
 import type { GlobalDefs } from '../config/ast.js';
 import { IpvsError, type IpvsClient, type IpvsDest, type IpvsService, type IpvsTimeouts } from '../ipvs/index.js';
 import { type CheckerPlan, destFor, destKey, type LvsDest, type LvsVirtualServer, serviceKey } from './config-map.js';
-import { formatVs } from './format.js';
+import { formatRs, formatVs } from './format.js';
 import type { SinkAction } from './runner.js';
-import type { VirtualServerSpec } from './types.js';
+import type { RealServerSpec, VirtualServerSpec } from './types.js';
 
 /** The part of IpvsClient this module drives. */
 export type IpvsOps = Pick<IpvsClient,
@@ -47,8 +47,10 @@ export interface ReloadDiff {
   editServices: IpvsService[];
   /** Real servers of kept services that the new config no longer has. */
   delDests: { service: IpvsService; dest: IpvsDest }[];
-  /** keepalived's lines for them: "Removing Virtual Server …", "service … no longer exist". */
+  /** keepalived's lines: "Removing Virtual Server …", "service … no longer exist", "Removing service … from VS …". */
   logs: string[];
+  /** Real servers that were alive and leave with the reload: their notify_down runs (do_rs_notifies). */
+  goneAlive: { vs: VirtualServerSpec; rs: RealServerSpec }[];
 }
 
 /** The addresses a VS may put in each of its services: its real servers and sorry server. */
@@ -57,16 +59,32 @@ function wantedDests(vs: LvsVirtualServer, svc: IpvsService): Set<string> {
   return new Set(all.map((d) => destKey(destFor(svc, vs, d, 0))));
 }
 
-/** clear_diff_services as a pure plan: what to remove or edit before the new config's engine starts. */
-export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan): ReloadDiff {
-  const diff: ReloadDiff = { delServices: [], editServices: [], delDests: [], logs: [] };
+/** Old engine state per VS index: which real servers were alive (absent: treated as not alive). */
+export type AliveState = Array<{ rs: Array<{ alive: boolean }> } | undefined>;
+
+/**
+ * clear_diff_services as a pure plan: what to remove or edit before the new config's engine starts, and
+ * the lines keepalived logs for it (clear_service_vs / clear_diff_rs → clear_service_rs).
+ */
+export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan, old: AliveState = []): ReloadDiff {
+  const diff: ReloadDiff = { delServices: [], editServices: [], delDests: [], logs: [], goneAlive: [] };
   const wanted = new Map<string, { vs: LvsVirtualServer; svc: IpvsService }>();
   for (const vs of next.virtualServers) for (const svc of vs.services) wanted.set(serviceKey(svc), { vs, svc });
-  for (const old of oldPlan.virtualServers) {
-    if (!old.services.some((s) => wanted.has(serviceKey(s)))) {
-      diff.logs.push(old.spec.addr.kind === 'group' ? `Removing Virtual Server Group [${old.spec.addr.name}]` : `Removing Virtual Server ${formatVs(old.spec)}`);
+  const isSet = (vs: LvsVirtualServer, ri: number): boolean =>
+    vs.services.some((svc) => table.get(serviceKey(svc))?.dests.has(destKey(destFor(svc, vs, vs.realServers[ri]!, 0))));
+  oldPlan.virtualServers.forEach((ov, vi) => {
+    const keptIn = ov.services.map((s) => wanted.get(serviceKey(s))?.vs).find((v) => v);
+    if (!keptIn) {
+      diff.logs.push(ov.spec.addr.kind === 'group' ? `Removing Virtual Server Group [${ov.spec.addr.name}]` : `Removing Virtual Server ${formatVs(ov.spec)}`);
     }
-  }
+    ov.spec.realServers.forEach((rs, ri) => {
+      if (keptIn?.spec.realServers.some((n) => n.ip === rs.ip && n.port === rs.port)) return;
+      if (keptIn) diff.logs.push(`service ${formatRs(rs, ov.spec)} no longer exist`);
+      const alive = old[vi]?.rs[ri]?.alive ?? false;
+      if (isSet(ov, ri)) diff.logs.push(`Removing ${rs.inhibitOnFailure && !alive ? '(inhibited) ' : ''}service ${formatRs(rs, ov.spec)} from VS ${formatVs(ov.spec)}`);
+      if (alive) diff.goneAlive.push({ vs: ov.spec, rs });
+    });
+  });
   for (const [key, entry] of table) {
     const w = wanted.get(key);
     if (!w) {
@@ -75,11 +93,7 @@ export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan
     }
     if (serviceChanged(entry.service, w.svc)) diff.editServices.push(w.svc);
     const keep = wantedDests(w.vs, w.svc);
-    for (const [dk, dest] of entry.dests) {
-      if (keep.has(dk)) continue;
-      diff.delDests.push({ service: entry.service, dest });
-      diff.logs.push(`service [${dest.address}]:${w.vs.spec.protocol}:${dest.port} no longer exist`);
-    }
+    for (const [dk, dest] of entry.dests) if (!keep.has(dk)) diff.delDests.push({ service: entry.service, dest });
   }
   return diff;
 }
@@ -260,10 +274,10 @@ export class IpvsSync {
     await this.call(() => this.ipvs.delDest(svc, d));
   }
 
-  /** SIGHUP, before the new engine starts: remove and edit what the new config changes; returns keepalived's log lines. */
-  async reload(next: CheckerPlan): Promise<string[]> {
+  /** SIGHUP, before the new engine starts: remove and edit what the new config changes; returns the diff (its logs to print). */
+  async reload(next: CheckerPlan, old: AliveState): Promise<ReloadDiff> {
     await this.idle();
-    const diff = diffReload(this.table, this.plan, next);
+    const diff = diffReload(this.table, this.plan, next, old);
     for (const d of diff.delDests) await this.dropDest(d.service, d.dest);
     for (const s of diff.delServices) {
       const entry = this.table.get(serviceKey(s));
@@ -276,7 +290,7 @@ export class IpvsSync {
     }
     this.index(next);
     this.claimed.clear();
-    return diff.logs;
+    return diff;
   }
 
   /** After the new engine's start: real servers it did not put back (down at start) leave the table. */

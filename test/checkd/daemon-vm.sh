@@ -22,12 +22,20 @@ cp fixtures/checkd/vm.conf $CONF
 KA=$!
 wait_for /tmp/ktscd-ka.log "$SETTLED" 1; wait_for /tmp/ktscd-ka.log "$GONE" 1
 echo "=== ka-table"; ipvsadm -Ln
+cp fixtures/checkd/vm-reload.conf $CONF
+kill -HUP $KA
+wait_for /tmp/ktscd-ka.log 'Reload complete' 1
+wait_for /tmp/ktscd-ka.log 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
+sleep 4
+echo "=== ka-reload-table"; ipvsadm -Ln
+echo "=== ka-reload-timeouts"; ipvsadm -L --timeout
 kill $KA; wait $KA
 echo "=== ka-after"; ipvsadm -Ln
 echo "=== ka-log"; cat /tmp/ktscd-ka.log
 ipvsadm -C
 
 rm -f /tmp/ktscd-notify-down-4
+cp fixtures/checkd/vm.conf $CONF
 T0=$(date +%s%N)
 bin/keepalived-ts -n -l -C -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-ours.log 2>&1 &
 OURS=$!

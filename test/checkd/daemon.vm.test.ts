@@ -109,6 +109,25 @@ describe('checker child in the IPVS VM', () => {
     expect(asObject(after)).toEqual(asObject(before));
   });
 
+  it('reload leaves the same IPVS table and timeouts as keepalived\'s reload', () => {
+    expect(asObject(parseTable(sections['reload-table']))).toEqual(asObject(parseTable(sections['ka-reload-table'])));
+    expect(sections['reload-timeouts']).toBe(sections['ka-reload-timeouts']);
+  });
+
+  it('reload logs the same lines as keepalived\'s reload', () => {
+    // Known gap: keepalived also carries each checker's has_run across a reload, so the first result of a
+    // kept server's checker is not logged again; our engine cannot be seeded with it yet, so those
+    // first-result lines of the kept servers (10.9.0.2, 10.9.0.4) are left out of the comparison.
+    const keptFirstResult = /^(TCP connection to \[10\.9\.0\.2\]:tcp:8080 success\.|TCP_CHECK on service \[10\.9\.0\.4\]:tcp:8081 failed\.)$/;
+    const after = (text: string | undefined) => {
+      const t = text ?? '';
+      return [...new Set(t.slice(t.indexOf('Reloading')).split('\n').map((l) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, ''))
+        .filter((l) => /^(service|Removing|Adding|Gained|Lost|Starting with|Activating|Deactivating|TCP|Shutting)/.test(l))
+        .filter((l) => !l.startsWith('Shutting down') && !keptFirstResult.test(l)))].sort();
+    };
+    expect(after(sections['ours-log'])).toEqual(after(sections['ka-log']));
+  });
+
   it('the untouched service kept its counters across the reload', () => {
     expect(sections['traffic']).toContain('traffic 5/5');
     const c0 = conns(sections['stats-before'], '10.9.0.1:81');
@@ -122,16 +141,18 @@ describe('checker child in the IPVS VM', () => {
     expect(afterReload).toContain('service [10.9.0.3]:tcp:8080 no longer exist');
     expect(afterReload).toContain('Reload complete');
     expect(afterReload).toContain('TCP connection to [10.9.0.5]:tcp:8080 success.');
-    expect(afterReload).not.toMatch(/Gained quorum|Starting with quorum|sorry server|Adding service|Removing service/);
+    expect(afterReload).toContain('Removing service [10.9.0.3]:tcp:8080 from VS [10.9.0.1]:tcp:80');
+    expect(afterReload).not.toMatch(/Gained quorum|Starting with quorum|sorry server|Adding service|Removing service \[10\.9\.0\.4\]/);
   });
 
   it('logs the same start-up and checker lines as keepalived', () => {
     const strip = (text: string | undefined) => (text ?? '').split('\n').map((l) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, ''))
       .filter((l) => /^(Initializing ipvs|Gained quorum|Lost quorum|Activating|TCP|Removing|Adding|Shutting down)/.test(l)).sort();
     const ours = sections['ours-log'] ?? '';
-    // Up to the reload, against keepalived's whole run (both end with every server checked).
+    // Up to the reload (both have checked every server by then).
     const before = ours.slice(0, ours.indexOf('Reloading'));
-    const theirs = strip(sections['ka-log']).filter((l) => !l.startsWith('Shutting down'));
+    const ka = sections['ka-log'] ?? '';
+    const theirs = strip(ka.slice(0, ka.indexOf('Reloading')));
     expect(new Set(strip(before))).toEqual(new Set(theirs));
   });
 

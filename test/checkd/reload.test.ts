@@ -33,11 +33,15 @@ const sink = (as: CheckAction[]): SinkAction[] => as.filter((a): a is SinkAction
 describe('diffReload (clear_diff_services)', () => {
   it('removes only the real server the new config dropped, edits nothing else', () => {
     const before = plan('vm.conf');
-    const d = diffReload(fullTable(before), before, plan('vm-reload.conf'));
+    // Every real server alive before the reload.
+    const alive = before.virtualServers.map((v) => ({ rs: v.spec.realServers.map(() => ({ alive: true })) }));
+    const d = diffReload(fullTable(before), before, plan('vm-reload.conf'), alive);
     expect(d.delServices).toEqual([]);
     expect(d.editServices).toEqual([]);
     expect(d.delDests.map((x) => `${serviceKey(x.service)} ${destKey(x.dest)}`)).toEqual(['tcp:[10.9.0.1]:80 [10.9.0.3]:8080']);
-    expect(d.logs).toEqual(['service [10.9.0.3]:tcp:8080 no longer exist']);
+    expect(d.logs).toEqual(['service [10.9.0.3]:tcp:8080 no longer exist', 'Removing service [10.9.0.3]:tcp:8080 from VS [10.9.0.1]:tcp:80']);
+    // It was up: its notify_down runs.
+    expect(d.goneAlive.map((g) => `${g.rs.ip}:${g.rs.port}`)).toEqual(['10.9.0.3:8080']);
   });
 
   it('a virtual server gone is removed with its log line; a scheduler change is an edit', () => {
@@ -49,7 +53,10 @@ describe('diffReload (clear_diff_services)', () => {
     const d = diffReload(fullTable(before), before, after);
     expect(d.delServices.map(serviceKey)).toEqual(['fwm:inet:7']);
     expect(d.editServices.map((s) => `${serviceKey(s)} ${s.scheduler}`)).toEqual(['tcp:[10.9.0.1]:80 rr']);
-    expect(d.logs).toEqual(['Removing Virtual Server FWM 7']);
+    expect(d.logs[0]).toBe('Removing Virtual Server FWM 7');
+    expect(d.logs.slice(1)).toEqual([expect.stringMatching(/^Removing service \[10\.9\.0\.5\]:\w+:0 from VS FWM 7$/)]);
+    // Without the old engine's state nothing counts as alive: no notify_down.
+    expect(d.goneAlive).toEqual([]);
   });
 });
 
