@@ -4,8 +4,9 @@
 // nopreempt and preempt_delay. Needs root and `npm run build`; fails loudly without them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createLab, sleep, waitFor, type Lab } from '../lab/lab.js';
-import { holders, vrrpConf, waitForSoleHolder } from '../lab/keepalived.js';
+import { holders, startKeepalived, vrrpConf, waitForSoleHolder } from '../lab/keepalived.js';
 import { readPcapRecords } from '../vrrp/pcap.js';
 import { tsharkFields } from '../net/pcap.js';
 import { startOurs, type OursHandle } from './ours.js';
@@ -197,6 +198,36 @@ describe('keepalived-ts reload (SIGHUP)', () => {
     } finally {
       await stopAll(a);
       for (const ip of [v1, v2, v3]) await lab.exec('r1', 'ip', ['addr', 'del', `${ip}/24`, 'dev', 'eth0']);
+    }
+  }, 60_000);
+});
+
+describe('reference: the same failovers with two Debian keepalived', () => {
+  it('crash and graceful failover timings in this lab (printed beside ours)', async () => {
+    let a = startKeepalived(lab, 'r1', conf('r1', 150));
+    const b = startKeepalived(lab, 'r2', conf('r2', 100));
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      const child = Number(readFileSync(join(dirname(a.confFile), 'vrrp.pid'), 'utf8').trim());
+      const t0 = performance.now();
+      process.kill(a.pid, 'SIGKILL');
+      process.kill(child, 'SIGKILL');
+      await waitFor(async () => (await holders(lab, ['r2'], vip)).length === 1, { timeoutMs: 10_000, intervalMs: 50, what: 'r2 takes the VIP' });
+      const crashMs = performance.now() - t0;
+      await lab.exec('r1', 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']);
+      a = startKeepalived(lab, 'r1', conf('r1', 150));
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      const t1 = performance.now();
+      process.kill(a.pid, 'SIGTERM');
+      await waitForSoleHolder(lab, R, vip, 'r2', 5000);
+      const gracefulMs = performance.now() - t1;
+      console.log(`keepalived 2.2.7 crash failover: ${crashMs.toFixed(0)} ms; graceful failover: ${gracefulMs.toFixed(0)} ms`);
+      expect(crashMs).toBeGreaterThan(2000);
+      expect(crashMs).toBeLessThan(5500);
+      expect(gracefulMs).toBeLessThan(2500);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      for (const r of R) await lab.exec(r, 'ip', ['addr', 'del', `${vip}/24`, 'dev', 'eth0']);
     }
   }, 60_000);
 });
