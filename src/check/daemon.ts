@@ -220,6 +220,8 @@ export async function checkerMain(ctx: ChildContext): Promise<ChildDaemon> {
   const cfg = ctx.config as KeepalivedConfig;
   const d = new CheckerDaemon(cfg, mapConfig(cfg), ctx);
   await d.start();
+  // -d: keepalived logs dump_data_check() once the config is applied.
+  if (ctx.options.dumpConf) for (const line of d.dumpData().trimEnd().split('\n')) ctx.logger.info(line);
   return d;
 }
 

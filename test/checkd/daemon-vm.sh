@@ -14,6 +14,15 @@ i=0; while [ $i -lt 300 ] && ! grep -q 'servers up' /tmp/ktscd-srv.log; do sleep
 wait_for() {
   i=0; while [ $i -lt 600 ] && [ "$(grep -c -- "$2" "$1")" -lt "$3" ]; do sleep 0.1; i=$((i+1)); done
 }
+# reload_to_step2 PID LOG: SIGHUP to vm-reload.conf; returns after the new server's first check and two
+# more delay_loops (the dead server must stay out: its state survives the reload).
+reload_to_step2() {
+  cp fixtures/checkd/vm-reload.conf $CONF
+  kill -HUP $1
+  wait_for $2 'Reload complete' 1
+  wait_for $2 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
+  sleep 4
+}
 SETTLED='Adding sorry server \[10.9.0.6\]:tcp:8080 to VS \[10.9.0.1\]:tcp:82'
 GONE='Removing service \[10.9.0.4\]:tcp:8081 from VS \[10.9.0.1\]:tcp:80'
 
@@ -22,11 +31,7 @@ cp fixtures/checkd/vm.conf $CONF
 KA=$!
 wait_for /tmp/ktscd-ka.log "$SETTLED" 1; wait_for /tmp/ktscd-ka.log "$GONE" 1
 echo "=== ka-table"; ipvsadm -Ln
-cp fixtures/checkd/vm-reload.conf $CONF
-kill -HUP $KA
-wait_for /tmp/ktscd-ka.log 'Reload complete' 1
-wait_for /tmp/ktscd-ka.log 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
-sleep 4
+reload_to_step2 $KA /tmp/ktscd-ka.log
 echo "=== ka-reload-table"; ipvsadm -Ln
 echo "=== ka-reload-timeouts"; ipvsadm -L --timeout
 kill $KA; wait $KA
@@ -48,12 +53,7 @@ echo "=== traffic"; node test/checkd/vm-servers.mjs traffic 10.9.0.1 81 5
 # The kernel folds per-CPU counters into what it reports every 2 s (IPVS estimator).
 sleep 3
 echo "=== stats-before"; ipvsadm -Ln --stats
-cp fixtures/checkd/vm-reload.conf $CONF
-kill -HUP $OURS
-wait_for /tmp/ktscd-ours.log 'Reload complete' 1
-# The new server's first check, then two more delay_loops: the dead server must stay out (its state survives).
-wait_for /tmp/ktscd-ours.log 'TCP connection to \[10.9.0.5\]:tcp:8080 success' 1
-sleep 4
+reload_to_step2 $OURS /tmp/ktscd-ours.log
 echo "=== reload-table"; ipvsadm -Ln
 echo "=== stats-after"; ipvsadm -Ln --stats
 echo "=== reload-timeouts"; ipvsadm -L --timeout
