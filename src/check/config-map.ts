@@ -220,7 +220,8 @@ function realServerSpec(rs: RealServer, vs: VirtualServer, cfg: KeepalivedConfig
 function mapVirtualServer(vs: VirtualServer, cfg: KeepalivedConfig, groups: Map<string, VirtualServerGroup>, logs: string[]): LvsVirtualServer {
   const quorumUp = scriptArgv(vs.quorumUp, logs);
   const quorumDown = scriptArgv(vs.quorumDown, logs);
-  const protocol: ServiceProtocol = lowerProto(vs.protocol);
+  // keepalived names a fwmark service's real servers `[ip]:none:port` (no protocol in effect)
+  const protocol: ServiceProtocol = vs.protocolSet || vs.addr.kind !== 'fwmark' ? lowerProto(vs.protocol) : 'none';
   const spec: VirtualServerSpec = {
     addr: engineAddr(vs), protocol, quorum: vs.quorum, hysteresis: vs.hysteresis, omega: vs.omega, smtpAlert: vs.smtpAlert,
     haSuspend: vs.haSuspend,

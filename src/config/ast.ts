@@ -362,6 +362,11 @@ export interface VirtualServer {
   display: string;
   ipFamily?: Family;
   protocol: Protocol;
+  /**
+   * A protocol is in effect for the service: false for a fwmark service (keepalived clears any
+   * `protocol` there), so its real servers are named `[ip]:none:port` as keepalived names them.
+   */
+  protocolSet: boolean;
   lvsSched: string;
   lvsMethod: LvsMethod;
   tunnel?: TunnelOpts;

@@ -404,7 +404,9 @@ export function completeVirtualServer(ctx: BuildCtx, cfg: KeepalivedConfig, d: V
     }
     if (d.protocolSet && hasFwmarks && !hasAddrRange) {
       ctx.error(`Warning: Virtual server ${vs.display}: protocol specified for fwmark - protocol will be ignored`, vs.loc);
+      d.protocolSet = false;
     }
+    vs.protocolSet = d.protocolSet;
     if (!d.schedSet) ctx.error(`Virtual server ${vs.display}: no scheduler set, setting default 'wlc'`, vs.loc);
     vs.smtpAlert = d.smtpAlert ?? g.smtpAlertChecker ?? g.smtpAlert ?? false;
     let weightSum = 0;

@@ -344,7 +344,7 @@ export function buildVirtualServer(ctx: BuildCtx, n: KwNode, trackFiles: Set<str
     addr = { kind: 'ip', address: a0, port, family: fam };
   }
   const vs: VirtualServer = {
-    addr, display: vsDisplay(addr, undefined), protocol: 'TCP', lvsSched: 'wlc', lvsMethod: 'NAT', flags: {},
+    addr, display: vsDisplay(addr, undefined), protocol: 'TCP', protocolSet: false, lvsSched: 'wlc', lvsMethod: 'NAT', flags: {},
     persistenceTimeoutS: 0, delayLoopMs: 60_000, connectTimeoutMs: 5_000, inhibitOnFailure: false, alpha: false, omega: false,
     quorum: 1, hysteresis: 0, haSuspend: false, smtpAlert: false, weight: 1, sorryServerInhibit: false, realServers: [], loc: n.loc,
   };
