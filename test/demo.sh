@@ -124,11 +124,12 @@ sleep 1
 note "VIP holders: $(holders)"
 show_client
 
-say "2. Crash the master: SIGKILL r1's keepalived-ts parent and VRRP child"
+say "2. Crash the master: SIGKILL r1's keepalived-ts VRRP child and parent"
 CHILD_R1=$(cat "$WORK/r1/vrrp.pid")
-note "kill -9 ${PARENT[r1]} (parent) $CHILD_R1 (VRRP child)"
+# The child first: a child that outlives its parent stops gracefully (priority 0), which is no crash.
+note "kill -9 $CHILD_R1 (VRRP child) ${PARENT[r1]} (parent)"
 T0=$(now_ms)
-kill -KILL "${PARENT[r1]}" "$CHILD_R1"
+kill -KILL "$CHILD_R1" "${PARENT[r1]}"
 wait "${PARENT[r1]}" 2>/dev/null || true
 unset 'PARENT[r1]'
 # A crashed host takes its addresses with it; the killed daemon left the VIP configured, so remove it.
