@@ -100,11 +100,17 @@ export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan
 
 export type Logger = { info(text: string): void; err(text: string): void };
 
-/** Applies engine actions to IPVS one at a time, in order; never throws (errors are logged). */
+/** Kernel calls in flight at once: calls for one service stay in order, services run side by side. */
+const MAX_IN_FLIGHT = 32;
+
+/** Applies engine actions to IPVS, in order per service; never throws (errors are logged). */
 export class IpvsSync {
   readonly table: Table = new Map();
   private byVs = new Map<VirtualServerSpec, LvsVirtualServer>();
-  private queue: Promise<void> = Promise.resolve();
+  /** One chain of calls per service key: a service's dests are added after it, removed before it. */
+  private queues = new Map<string, Promise<void>>();
+  private freeSlots = MAX_IN_FLIGHT;
+  private waiting: (() => void)[] = [];
   private savedTimeouts?: IpvsTimeouts;
   private syncd = false;
   /** Dests the current engine has added or edited since the last reload (serviceKey/destKey). */
@@ -120,12 +126,29 @@ export class IpvsSync {
   }
 
   /** Resolves once every queued kernel call has finished. */
-  idle(): Promise<void> {
-    return this.queue;
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.queues.values()];
+      await Promise.all(pending);
+      if ([...this.queues.values()].every((p, i) => p === pending[i]) && this.queues.size === pending.length) return;
+    }
   }
 
-  private run(what: () => Promise<void>): void {
-    this.queue = this.queue.then(what).catch((e: unknown) => this.report(e));
+  /** Bounds the calls in flight, so a start-up burst never overruns the netlink socket. */
+  private async slot(what: () => Promise<void>): Promise<void> {
+    while (this.freeSlots === 0) await new Promise<void>((r) => this.waiting.push(r));
+    this.freeSlots--;
+    try {
+      await what();
+    } finally {
+      this.freeSlots++;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private run(key: string, what: () => Promise<void>): void {
+    const prev = this.queues.get(key) ?? Promise.resolve();
+    this.queues.set(key, prev.then(() => this.slot(what)).catch((e: unknown) => this.report(e)));
   }
 
   private report(e: unknown): void {
@@ -191,22 +214,22 @@ export class IpvsSync {
     if (!vs) return;
     switch (a.type) {
       case 'addVirtualServer':
-        for (const svc of vs.services) this.run(() => this.putService(svc));
+        for (const svc of vs.services) this.run(serviceKey(svc), () => this.putService(svc));
         return;
       case 'removeVirtualServer':
-        for (const svc of vs.services) this.run(() => this.dropService(svc));
+        for (const svc of vs.services) this.run(serviceKey(svc), () => this.dropService(svc));
         return;
       case 'addRealServer':
       case 'setWeight':
       case 'addSorryServer': {
         const d = this.findDest(vs, a.rs, a.type === 'addSorryServer' || (a.type === 'setWeight' && !this.isRealServer(vs, a.rs)));
-        if (d) for (const svc of vs.services) this.run(() => this.putDest(svc, destFor(svc, vs, d, a.weight)));
+        if (d) for (const svc of vs.services) this.run(serviceKey(svc), () => this.putDest(svc, destFor(svc, vs, d, a.weight)));
         return;
       }
       case 'removeRealServer':
       case 'removeSorryServer': {
         const d = this.findDest(vs, a.rs, a.type === 'removeSorryServer');
-        if (d) for (const svc of vs.services) this.run(() => this.dropDest(svc, destFor(svc, vs, d, 0)));
+        if (d) for (const svc of vs.services) this.run(serviceKey(svc), () => this.dropDest(svc, destFor(svc, vs, d, 0)));
         return;
       }
     }
