@@ -218,3 +218,23 @@ describe('reference: the same failovers with two Debian keepalived', () => {
     }
   }, 60_000);
 });
+
+describe('keepalived-ts link monitoring', () => {
+  it('interface down puts the instance in FAULT and releases the VIP; up brings it back to MASTER', async () => {
+    const v = lab.vip4(220);
+    const a = startOurs(lab, 'r1', vrrpConf({ routerId: 'r1', vrid: 90, priority: 150, state: 'MASTER', vips: [`${v}/24`] }));
+    try {
+      await waitFor(async () => (await lab.addressesOf('r1')).includes(v), { timeoutMs: 15_000, what: 'r1 master' });
+      await lab.execOk('r1', 'ip', ['link', 'set', 'eth0', 'down']);
+      await waitFor(() => a.log().includes('(VI_1) Entering FAULT STATE'), { timeoutMs: 5000, what: 'FAULT on link down' });
+      await waitFor(async () => !(await lab.addressesOf('r1')).includes(v), { timeoutMs: 5000, what: 'VIP released in FAULT' });
+      await lab.execOk('r1', 'ip', ['link', 'set', 'eth0', 'up']);
+      await waitFor(async () => (await lab.addressesOf('r1')).includes(v), { timeoutMs: 15_000, what: 'MASTER again after link up' });
+      expect(a.log().match(/\(VI_1\) Entering MASTER STATE/g)?.length).toBe(2);
+    } finally {
+      await lab.exec('r1', 'ip', ['link', 'set', 'eth0', 'up']);
+      await stopAll(a);
+      await lab.exec('r1', 'ip', ['addr', 'del', `${v}/24`, 'dev', 'eth0']);
+    }
+  }, 60_000);
+});
