@@ -3,7 +3,8 @@
 // preempt back, graceful failover (SIGTERM: priority-0 advert on the wire, VIP removed, exit 0),
 // nopreempt and preempt_delay. Needs root and `npm run build`; fails loudly without them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLab, sleep, waitFor, type Lab } from '../lab/lab.js';
 import { holders, startKeepalived, vrrpConf, waitForSoleHolder } from '../lab/keepalived.js';
 import { readPcapRecords } from '../vrrp/pcap.js';
@@ -236,5 +237,26 @@ describe('keepalived-ts link monitoring', () => {
       await stopAll(a);
       await lab.exec('r1', 'ip', ['addr', 'del', `${v}/24`, 'dev', 'eth0']);
     }
+  }, 60_000);
+});
+
+describe('keepalived-ts notify scripts', () => {
+  it('runs notify_master and the generic notify (INSTANCE name state priority) in event order, then notify_stop', async () => {
+    const v = lab.vip4(221);
+    const out = join(lab.tmpDir, 'notify.out');
+    const script = join(lab.tmpDir, 'notify.sh');
+    writeFileSync(script, `#!/bin/sh\necho "$*" >> ${out}\n`, { mode: 0o755 });
+    const extra = `notify_master "${script} master"\n    notify_stop "${script} stop"\n    notify ${script}`;
+    const a = startOurs(lab, 'r1', vrrpConf({ routerId: 'r1', vrid: 91, priority: 150, state: 'MASTER', vips: [`${v}/24`], extra }));
+    try {
+      await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('MASTER'), { timeoutMs: 15_000, what: 'notify for MASTER' });
+    } finally {
+      await stopAll(a);
+      await lab.exec('r1', 'ip', ['addr', 'del', `${v}/24`, 'dev', 'eth0']);
+    }
+    await waitFor(() => readFileSync(out, 'utf8').includes('STOP'), { timeoutMs: 5000, what: 'notify for STOP' });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual([
+      'INSTANCE VI_1 BACKUP 150', 'master', 'INSTANCE VI_1 MASTER 150', 'stop', 'INSTANCE VI_1 STOP 150',
+    ]);
   }, 60_000);
 });
