@@ -1,0 +1,34 @@
+// Time to program IPVS at start (1,000 services x 10 real servers) and to apply a reload that changes
+// 10 % of them, for Debian keepalived and keepalived-ts in the same IPVS VM (issue 5). Balanced order;
+// prints each run, the medians and the ratio. TCG timing is noisy: compare within one run only.
+// Run as root after `npm run build`: npx vite-node bench/ipvs-program.ts [N] [R] [ROUNDS]
+import { bootVm } from '../test/vm/vm.js';
+
+const [N, R, ROUNDS] = [Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 2)];
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench/ipvs-program.ts needs root (qemu, 9p)');
+  const vm = await bootVm({ name: 'ipvsbench', memoryMb: 2048 });
+  try {
+    const r = await vm.run(`N=${N} R=${R} ROUNDS=${ROUNDS} sh bench/ipvs-program-vm.sh`, { timeoutMs: 3_600_000 });
+    const res: Record<string, { start: number[]; reload: number[] }> = { keepalived: { start: [], reload: [] }, 'keepalived-ts': { start: [], reload: [] } };
+    for (const l of r.stdout.split('\n')) {
+      const m = /^RESULT (\S+) (\d+) (\d+) dests=(\d+)/.exec(l);
+      if (!m) continue;
+      console.log(`  ${m[1]!.padEnd(14)} start ${m[2]} ms  reload ${m[3]} ms  (${m[4]} real servers in the table)`);
+      res[m[1]!]!.start.push(Number(m[2]));
+      res[m[1]!]!.reload.push(Number(m[3]));
+    }
+    if (r.exitCode !== 0 || !res.keepalived!.start.length) throw new Error(`VM run failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-2000)}`);
+    const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    console.log(`ipvs-program bench: ${N} services x ${R} real servers, ${ROUNDS} rounds each, ${vm.accel}`);
+    for (const k of ['start', 'reload'] as const) {
+      const a = med(res.keepalived![k]), b = med(res['keepalived-ts']![k]);
+      console.log(`  ${k}: keepalived median ${a} ms, keepalived-ts median ${b} ms, ratio ${(b / a).toFixed(2)} (target <= 1.0: ${b <= a ? 'met' : 'NOT met'})`);
+    }
+  } finally {
+    await vm.stop();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
