@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       procs.push(lab.spawn(ns, process.execPath, [join(root, 'bin/keepalived-ts'), '-n', '-l', '-D', '-G', '-P', '-f', file,
         '-p', join(dir, 'parent.pid'), '-r', join(dir, 'vrrp.pid'), '-c', join(dir, 'checkers.pid')]));
     }
-    await waitFor(async () => (await holders(lab, ['r1', 'r2'], vip)).join() === 'r1', { timeoutMs: 20_000, what: 'r1 to be the only master' });
+    await waitFor(async () => (await holders(lab, ['r1', 'r2'], vip)).join() === lab.ns('r1'), { timeoutMs: 20_000, what: 'r1 to be the only master' });
     await new Promise((r) => setTimeout(r, 2000));
     const baseline = procs.map((p) => (p.output().stdout.match(/Entering \w+ STATE/g) ?? []).length);
     // load both cores: two busy loops, bounded by the soak time
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     console.log(`  master adverts seen by the backup: ${stamps.length} of ~${expected} expected, largest gap ${maxGap.toFixed(1)} ms (Master_Down_Interval 360.9 ms)`);
     console.log(`  event-loop lag warnings logged: r1 ${lag[0]}, r2 ${lag[1]}`);
     console.log(`  VIP holders at the end: ${holdersNow.join(', ')}`);
-    console.log(`  result: ${transitions.every((t) => t === 0) && holdersNow.join() === 'r1' ? 'no spurious transition' : 'SPURIOUS TRANSITION'}`);
+    console.log(`  result: ${transitions.every((t) => t === 0) && holdersNow.join() === lab.ns('r1') ? 'no spurious transition' : 'SPURIOUS TRANSITION'}`);
     for (const b of burn) await b.stop(1000);
   } finally {
     await lab.destroy();
