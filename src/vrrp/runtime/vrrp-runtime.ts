@@ -310,7 +310,12 @@ export class VrrpRuntime {
         else if (a.level === 'warning') this.log.warning(a.text);
         else this.log.info(a.text);
         return;
-      case 'sendAdvert': return this.sendAdvert(e, a);
+      case 'sendAdvert':
+        // keepalived's send is a plain sendto(): the next action (the VIPs on becoming master) starts at
+        // once. Only a priority-0 advert is waited for, so it leaves before stop closes the sockets.
+        if (a.priority === 0) return this.sendAdvert(e, a);
+        void this.sendAdvert(e, a).catch((err: unknown) => this.log.err(`(${p.iname}) sendAdvert failed: ${(err as Error).message}`));
+        return;
       case 'addVips':
       case 'removeVips': {
         const pick = (list: IpAddress[], want: string[]): IpAddress[] => list.filter((x) => want.includes(x.address));
