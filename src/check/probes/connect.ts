@@ -2,7 +2,7 @@
 // Failure names follow keepalived's tcp_socket_state(): connect timeout, refused/unreachable = failure.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ConnOpts, TlsClientOpts } from '../types.js';
+import type { ConnOpts, ProbeResult, TlsClientOpts } from '../types.js';
 import { readFileSync } from 'node:fs';
 
 export type ConnectFailure = { kind: 'timeout' | 'fail' | 'error'; message: string };
@@ -42,6 +42,28 @@ export function deadline(stepMs: number, outer?: AbortSignal, hardMs = stepMs * 
       outer?.removeEventListener('abort', onOuter);
     },
   };
+}
+
+/**
+ * One-shot completion for a datagram/raw-socket probe: the first result wins, then the deadline
+ * and the socket are released. The deadline's abort settles with `onTimeout()`.
+ */
+export function settleOnce(
+  d: { signal: AbortSignal; dispose(): void },
+  sock: { close(): void },
+  resolve: (r: ProbeResult) => void,
+  onTimeout: () => ProbeResult,
+): (r: ProbeResult) => void {
+  let done = false;
+  const finish = (r: ProbeResult) => {
+    if (done) return;
+    done = true;
+    d.dispose();
+    sock.close();
+    resolve(r);
+  };
+  d.signal.addEventListener('abort', () => finish(onTimeout()), { once: true });
+  return finish;
 }
 
 export interface TlsParams {

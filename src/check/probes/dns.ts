@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { encodeDnsQuery, judgeDnsReply } from '../dns-codec.js';
 import type { DnsCheckSpec, ProbeResult } from '../types.js';
-import { deadline } from './connect.js';
+import { deadline, settleOnce } from './connect.js';
 
 /** Linux errno numbers and strerror() texts for what a UDP socket reports (keepalived: "errno %d (%s)"). */
 const ERRNO: Record<string, [number, string]> = {
@@ -25,15 +25,7 @@ export function probeDns(spec: DnsCheckSpec, signal?: AbortSignal, id = randomIn
   return new Promise((resolve) => {
     const d = deadline(spec.conn.connectTimeoutMs, signal);
     const sock = dgram.createSocket(isIPv6(spec.conn.connectIp) ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (r: ProbeResult) => {
-      if (done) return;
-      done = true;
-      d.dispose();
-      sock.close();
-      resolve(r);
-    };
-    d.signal.addEventListener('abort', () => finish({ ok: false, reason: 'read timeout from socket', timedOut: true }), { once: true });
+    const finish = settleOnce(d, sock, resolve, () => ({ ok: false, reason: 'read timeout from socket', timedOut: true }));
     sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, reason: `failed to read socket; ${errnoText(e)}` }));
     sock.on('message', (msg) => {
       const v = judgeDnsReply(id, msg);

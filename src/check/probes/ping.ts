@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
 import type { PingCheckSpec, ProbeResult } from '../types.js';
-import { deadline } from './connect.js';
+import { deadline, settleOnce } from './connect.js';
 
 interface RawSocket {
   on(ev: 'message', cb: (buf: Buffer, source: string) => void): void;
@@ -67,15 +67,7 @@ export function probePing(spec: PingCheckSpec, signal?: AbortSignal): Promise<Pr
     }
     const id = process.pid & 0xffff;
     const seq = ++seqCounter & 0xffff;
-    let done = false;
-    const finish = (r: ProbeResult) => {
-      if (done) return;
-      done = true;
-      d.dispose();
-      sock.close();
-      resolve(r);
-    };
-    d.signal.addEventListener('abort', () => finish({ ok: false, reason: 'timeout', timedOut: true }), { once: true });
+    const finish = settleOnce(d, sock, resolve, () => ({ ok: false, reason: 'timeout', timedOut: true }));
     sock.on('error', (e) => finish({ ok: false, reason: 'failed', logs: [`send ICMP packet fail: ${e.message}`] }));
     sock.on('message', (msg, source) => {
       if (source === spec.conn.connectIp && isEchoReply(v6, msg, id, seq)) finish({ ok: true });

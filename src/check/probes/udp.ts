@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { ProbeResult, UdpCheckSpec } from '../types.js';
-import { deadline } from './connect.js';
+import { deadline, settleOnce } from './connect.js';
 
 /** check_udp_reply(): length bounds, then the first min(len, reply_len) bytes under the mask. */
 export function udpReplyMatches(spec: UdpCheckSpec, reply: Buffer): boolean {
@@ -34,15 +34,7 @@ export function probeUdp(spec: UdpCheckSpec, signal?: AbortSignal): Promise<Prob
   return new Promise((resolve) => {
     const d = deadline(spec.conn.connectTimeoutMs, signal);
     const sock = dgram.createSocket(isIPv6(spec.conn.connectIp) ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (r: ProbeResult) => {
-      if (done) return;
-      done = true;
-      d.dispose();
-      sock.close();
-      resolve(r);
-    };
-    d.signal.addEventListener('abort', () => finish(requireReply ? { ok: false, reason: 'failed', timedOut: true } : { ok: true }), { once: true });
+    const finish = settleOnce(d, sock, resolve, () => requireReply ? { ok: false, reason: 'failed', timedOut: true } : { ok: true });
     sock.on('error', () => finish({ ok: false, reason: 'failed' }));
     sock.on('message', (msg) => {
       if (!requireReply) finish({ ok: true });
