@@ -17,6 +17,7 @@ import type { VrrpInstanceParams } from '../params.js';
 import { dumpData, dumpJson, dumpStats, type DumpEntry } from './dump.js';
 import { GarpQueue, type GarpTarget } from './garp.js';
 import { readInterfaceFacts } from './interfaces.js';
+import { createNetExtras, type NetExtras } from './net-extras.js';
 import { Notifier } from './notify.js';
 import { TimerWheel, secondsText, type Clock } from './timer-wheel.js';
 import { applyVips } from './vips.js';
@@ -42,6 +43,12 @@ function socketKeyOf(p: VrrpInstanceParams, group: string): string {
     : `${p.interface}|${p.family}|m|${group}`;
 }
 
+/** The config with the interfaces the network extras chose (VMACs) put in place of the configured ones. */
+function withInterfaces(cfg: KeepalivedConfig, ifnames: ReadonlyMap<string, string>): KeepalivedConfig {
+  if (!ifnames.size) return cfg;
+  return { ...cfg, vrrpInstances: cfg.vrrpInstances.map((v) => ifnames.has(v.name) ? { ...v, interface: ifnames.get(v.name) as string } : v) };
+}
+
 export class VrrpRuntime {
   private readonly now: Clock;
   private readonly log: Logger;
@@ -51,6 +58,7 @@ export class VrrpRuntime {
   private garp!: GarpQueue;
   private readonly wheel: TimerWheel;
   private readonly notifier: Notifier;
+  private readonly extras: NetExtras;
   private monitor: NetlinkMonitor | undefined;
   private facts = new Map<string, InterfaceFacts>();
   private readonly entries = new Map<string, Entry>();
@@ -66,6 +74,7 @@ export class VrrpRuntime {
     this.log = o.logger;
     this.notifier = new Notifier((t) => this.log.err(t));
     this.wheel = new TimerWheel({ now: this.now, onLag: (late, key) => this.onLag(late, key) });
+    this.extras = createNetExtras({ logger: this.log, facts: () => this.facts });
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------
@@ -83,7 +92,8 @@ export class VrrpRuntime {
     }
     this.garp = this.newGarpQueue(cfg);
     this.log.info('Registering gratuitous ARP shared channel');
-    for (const m of mapInstances(cfg, this.facts)) {
+    await this.extras.start(cfg);
+    for (const m of mapInstances(withInterfaces(cfg, await this.extras.prepare(cfg)), this.facts)) {
       if (!m.ok) { this.log.err(m.error); continue; }
       this.startInstance(m.params, m.conf);
     }
@@ -100,6 +110,8 @@ export class VrrpRuntime {
     this.stopping = true;
     for (const e of this.entries.values()) this.stopInstance(e, !this.o.dontReleaseVrrp);
     await this.chain;
+    for (const e of this.entries.values()) await this.extras.instanceGone(e.conf, e.inst.params);
+    await this.extras.stop();
     await this.notifier.drain();
     this.wheel.clear();
     this.garp?.close();
@@ -116,7 +128,7 @@ export class VrrpRuntime {
     this.garp.close();
     this.garp = this.newGarpQueue(cfg);
     const next = new Map<string, { params: VrrpInstanceParams; conf: ConfInstance }>();
-    for (const m of mapInstances(cfg, this.facts)) {
+    for (const m of mapInstances(withInterfaces(cfg, await this.extras.prepare(cfg)), this.facts)) {
       if (!m.ok) { this.log.err(m.error); continue; }
       next.set(instanceKey(m.params), m);
     }
@@ -124,6 +136,7 @@ export class VrrpRuntime {
       const n = next.get(e.key);
       if (!n) {
         this.stopInstance(e, true);
+        this.chain = this.chain.then(() => this.extras.instanceGone(e.conf, e.inst.params));
         this.detach(e);
         this.entries.delete(name);
         continue;
@@ -134,6 +147,7 @@ export class VrrpRuntime {
     }
     for (const n of next.values()) this.startInstance(n.params, n.conf);
     await this.chain;
+    await this.extras.reload(cfg);
     this.flushSockpool();
   }
 
@@ -321,7 +335,9 @@ export class VrrpRuntime {
         const pick = (list: IpAddress[], want: string[]): IpAddress[] => list.filter((x) => want.includes(x.address));
         const setup = { addrs: this.addrs, ifindex: (n: string) => this.facts.get(n)?.ifindex, log: (t: string) => this.log.err(`(${p.iname}) ${t}`) };
         const kind = a.type === 'addVips' ? 'add' : 'remove';
+        if (kind === 'remove') await this.extras.beforeRemoveVips(e.conf, p);
         await applyVips(setup, kind, [...pick(e.conf.vips, a.vips), ...pick(e.conf.evips, a.evips)], p.interface);
+        if (kind === 'add') await this.extras.afterAddVips(e.conf, p);
         return;
       }
       case 'sendGarp': {
