@@ -48,9 +48,16 @@ describe('vrrp_script state (rise/fall)', () => {
 
 describe('effective priority', () => {
   const t = (name: string, weight: number, ok: boolean, reverse = false) => ({ name, weight, ok, reverse });
-  it('adds positive weights while OK and negative ones while failed, reverse swapping', () => {
+  it('adds positive weights while OK and negative ones while failed, reverse negating the weight (keepalived weight_multiplier)', () => {
     expect(effectivePriority(100, [t('a', 10, true), t('b', -20, false), t('c', -5, true), t('d', 7, false)]).effective).toBe(90);
-    expect(effectivePriority(100, [t('r', -20, true, true)]).effective).toBe(80);
+    // weight -20 reverse: nothing while OK, +20 while failed; weight 10 reverse: -10 while OK, nothing while failed
+    expect(effectivePriority(100, [t('r', -20, true, true)]).effective).toBe(100);
+    expect(effectivePriority(100, [t('r', -20, false, true)]).effective).toBe(120);
+    expect(effectivePriority(100, [t('r', 10, true, true)]).effective).toBe(90);
+    expect(effectivePriority(100, [t('r', 10, false, true)]).effective).toBe(100);
+    // weight 0 reverse: FAULT while OK
+    expect(effectivePriority(100, [t('r', 0, true, true)]).faults).toEqual(['r']);
+    expect(effectivePriority(100, [t('r', 0, false, true)]).faults).toEqual([]);
   });
   it('clamps to 1..254 and never touches an address owner', () => {
     expect(effectivePriority(250, [t('a', 100, true)]).effective).toBe(254);

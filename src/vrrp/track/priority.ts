@@ -1,7 +1,7 @@
 // Effective priority and tracker FAULT, recomputed from scratch every time (never accumulated:
 // keepalived issue #1009 is the bug of adding deltas across reloads). keepalived vrrp_track.c:
-// a tracker of weight w > 0 adds w while OK; w < 0 adds w while failed; `reverse` swaps OK and
-// failed; weight 0 puts the instance in FAULT while failed. The result is clamped to 1..254;
+// a tracker of weight w > 0 adds w while OK; w < 0 adds w while failed; `reverse` negates what is
+// added (w x -1); weight 0 puts the instance in FAULT while failed (with reverse: while OK). Clamped to 1..254;
 // an address owner (255) never changes.
 
 export interface TrackerState {
@@ -33,13 +33,14 @@ export function effectivePriority(base: number, trackers: readonly TrackerState[
   const faults: string[] = [];
   let total = base;
   for (const t of trackers) {
-    const up = t.reverse ? !t.ok : t.ok;
     if (t.weight === 0) {
-      if (!up) faults.push(t.name);
+      if (t.ok === t.reverse) faults.push(t.name);
       continue;
     }
-    if (t.weight > 0 && up) total += t.weight;
-    else if (t.weight < 0 && !up) total += t.weight;
+    // keepalived: weight x multiplier (-1 with reverse), added while OK for w > 0, while failed for w < 0
+    const mult = t.reverse ? -1 : 1;
+    if (t.weight > 0 && t.ok) total += t.weight * mult;
+    else if (t.weight < 0 && !t.ok) total += t.weight * mult;
   }
   for (const f of files) {
     const v = f.value * f.weight * (f.reverse ? -1 : 1);
