@@ -3,9 +3,9 @@
 // before the children start / after they stopped, with a timeout after which the
 // script's process group gets SIGTERM, then SIGKILL.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import { nsenterArgv } from './namespace.js';
+import { lookupId } from './script-ids.js';
 
 export interface StartStopScript {
   /** argv after keepalived's word splitting. */
@@ -16,21 +16,6 @@ export interface StartStopScript {
 }
 
 export type ScriptKind = 'startup' | 'shutdown';
-
-/** uid/gid of a name from /etc/passwd or /etc/group (or a number); undefined if unknown. */
-function lookupId(file: string, name: string | undefined, field: number): number | undefined {
-  if (name === undefined) return undefined;
-  if (/^\d+$/.test(name)) return Number(name);
-  try {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const parts = line.split(':');
-      if (parts[0] === name) return Number(parts[field]);
-    }
-  } catch {
-    // no database: fall through
-  }
-  return undefined;
-}
 
 /** Runs the script to completion (or kills it); never throws. */
 export function runStartStopScript(kind: ScriptKind, script: StartStopScript, logger: Logger, netns?: string): Promise<void> {

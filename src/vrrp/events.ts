@@ -15,6 +15,9 @@ export type VrrpEvent =
   /** An unweighted tracker (script, file, process, bfd) failed / recovered. */
   | { type: 'trackerFault'; name: string }
   | { type: 'trackerClear'; name: string }
+  /** Sync group (vrrp_sync_master / vrrp_sync_backup): another member moved the group to MASTER / BACKUP. */
+  | { type: 'syncMaster'; group: string }
+  | { type: 'syncBackup'; group: string }
   | { type: 'stop' }
   /** SIGHUP with this instance matched in the new config (same VRID, family, interface, unicast source). */
   | { type: 'reload'; params: VrrpInstanceParams };

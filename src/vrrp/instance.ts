@@ -19,6 +19,11 @@ export class VrrpInstance {
   readonly rejects: Record<RejectReason, number>;
   /** Log lines withheld by the per-reason rate limit. */
   suppressedLogs = 0;
+  /**
+   * Sync group member: keepalived's vrrp_sync_can_goto_master(), asked when the master-down timer expires.
+   * False holds the instance in BACKUP (wanting MASTER) until every member wants MASTER. Pure, no I/O.
+   */
+  syncGate: (() => boolean) | undefined;
 
   private stateV: VrrpState = 'INIT';
   private wantState: 'MASTER' | 'BACKUP' | 'FAULT';
@@ -55,6 +60,10 @@ export class VrrpInstance {
   get state(): VrrpState { return this.stateV; }
   get priority(): number { return this.effectivePriority; }
   get masterAddress(): string | null { return this.masterIp; }
+  /** keepalived's wantstate: the state the instance would be in disregarding its sync group. */
+  get want(): 'MASTER' | 'BACKUP' | 'FAULT' { return this.wantState; }
+  /** Fault sources of this instance (interfaces, trackers, `sync group`). */
+  faultSources(): string[] { return [...this.faults]; }
   /** Pending timer deadlines in ms (what the adapter should have armed). */
   pendingTimers(): Record<string, number> {
     return Object.fromEntries([...this.timers].map(([k, v]) => [k, usToMs(v)]));
@@ -88,6 +97,8 @@ export class VrrpInstance {
       case 'interfaceUp': this.onClear(`interface ${ev.ifname}`); break;
       case 'trackerClear': this.onClear(`tracker ${ev.name}`); break;
       case 'priorityChanged': this.onPriority(ev.effective); break;
+      case 'syncMaster': if (this.stateV === 'BACKUP') this.gotoMaster(`sync group ${ev.group}`, true); break;
+      case 'syncBackup': this.onSyncBackup(ev.group); break;
       case 'stop': this.onStop(); break;
       case 'reload': this.onReload(ev.params); break;
     }
@@ -276,7 +287,14 @@ export class VrrpInstance {
   }
 
   /** vrrp_state_goto_master() + vrrp_state_master_tx(). */
-  private gotoMaster(reason: string): void {
+  private gotoMaster(reason: string, forced = false): void {
+    if (!forced && this.syncGate && !this.syncGate()) {
+      // Held in BACKUP by the sync group: want MASTER and wait another down interval (vrrp_init_instance_sands).
+      this.wantState = 'MASTER';
+      this.msDownTimerUs = this.msDown();
+      this.schedule('masterDown', this.nowUs + this.msDownTimerUs);
+      return;
+    }
     this.rateLimited.clear();
     const from = this.stateV;
     this.stateV = 'MASTER';
@@ -345,6 +363,12 @@ export class VrrpInstance {
 
   // ---- faults and priority -------------------------------------------------------------------------
 
+  /** vrrp_sync_backup() for one member: a MASTER steps down (no priority 0), a member held in FAULT only by the group comes up. */
+  private onSyncBackup(group: string): void {
+    if (this.stateV === 'MASTER') { this.leaveMaster('BACKUP', `sync group ${group}`); return; }
+    if (this.stateV === 'FAULT' && this.faults.size === 0) this.leaveFault(`sync group ${group}`);
+  }
+
   /** down_instance() (vrrp_track.c). */
   private onFault(source: string): void {
     if (this.faults.has(source) || this.stateV === 'STOP') return;
@@ -361,11 +385,16 @@ export class VrrpInstance {
   /** try_up_instance() + vrrp_state_leave_fault(). */
   private onClear(source: string): void {
     if (!this.faults.delete(source) || this.faults.size > 0 || this.stateV !== 'FAULT') return;
+    this.leaveFault(`${source} recovered`);
+  }
+
+  /** vrrp_state_leave_fault() to BACKUP. */
+  private leaveFault(reason: string): void {
     this.wantState = 'BACKUP';
     this.masterAdverIntUs = this.adverIntUs;
     this.preemptTimeUs = 0;
     this.log(`(${this.n}) Entering BACKUP STATE`);
-    this.setState('BACKUP', `${source} recovered`);
+    this.setState('BACKUP', reason);
     this.notify('BACKUP');
     this.msDownTimerUs = this.msDown();
     this.schedule('masterDown', this.nowUs + this.msDownTimerUs);

@@ -2,6 +2,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GlobalDefs } from '../../src/config/ast.js';
+// @ts-expect-error -- a plain .mjs helper shared with the lab's SMTP listener, no type declarations
+import { serveSmtp } from './scripts/smtp-sink.mjs';
 import { groupAlert, instanceAlert, rfc822Date, sendSmtpAlert, SmtpDialog, SmtpNotifier, smtpSettingsFrom, type SmtpSettings } from '../../src/vrrp/notify/smtp.js';
 
 interface Session { commands: string[]; data: string }
@@ -12,31 +14,8 @@ function smtpServer(mode: 'ok' | 'silent' | 'reject-rcpt' | 'multiline'): Promis
   const sockets: Socket[] = [];
   const server = createServer((sock) => {
     sockets.push(sock);
-    if (mode === 'silent') return;
-    const s: Session = { commands: [], data: '' };
-    sessions.push(s);
-    let inData = false;
-    let buf = '';
-    sock.write(mode === 'multiline' ? '220-test.example ESMTP\r\n220 ready\r\n' : '220 test.example ESMTP\r\n');
-    sock.on('data', (c) => {
-      buf += c.toString('latin1');
-      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (inData) {
-          if (line === '.') { inData = false; sock.write('250 queued\r\n'); } else s.data += `${line}\n`;
-          continue;
-        }
-        s.commands.push(line);
-        const verb = line.split(/[ :]/)[0]!.toUpperCase();
-        if (verb === 'DATA') { inData = true; sock.write('354 go ahead\r\n'); }
-        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); }
-        else if (verb === 'RCPT' && mode === 'reject-rcpt') sock.write('550 no such user\r\n');
-        else if (verb === 'HELO' && mode === 'multiline') sock.write('250-hello\r\n250 ok\r\n');
-        else sock.write('250 ok\r\n');
-      }
-    });
-    sock.on('error', () => {});
+    const s = serveSmtp(sock, mode);
+    if (s) sessions.push(s);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({ server, port: (server.address() as { port: number }).port, sessions, sockets });

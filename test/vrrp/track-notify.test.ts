@@ -144,15 +144,28 @@ describe('notify FIFO', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('INSTANCE "VI_1" MASTER 100\nGROUP "G1" BACKUP 0\n');
     expect(logs).toEqual([]);
   });
-  it('with no reader, drops the line at once and says why, once', () => {
+  it('with no reader, never blocks: lines wait in the pipe for a later reader; a full pipe drops lines, logged once', async () => {
     const fifo = path.join(dir, 'lonely.fifo');
     const logs: string[] = [];
     const w = new FifoWriter(fifo, (t) => logs.push(t));
     w.ensure();
     const t0 = Date.now();
-    expect(w.write('INSTANCE "VI_1" MASTER 100\n')).toBe(false);
-    expect(w.write('INSTANCE "VI_1" BACKUP 100\n')).toBe(false);
+    expect(w.write('INSTANCE "VI_1" MASTER 100\n')).toBe(true);
+    expect(w.write('INSTANCE "VI_1" BACKUP 100\n')).toBe(true);
     expect(Date.now() - t0).toBeLessThan(100);
-    expect(logs).toEqual([`Unable to open notify FIFO ${fifo} - no reader`]);
+    // a reader that opens later gets what was written before it came (keepalived opens the FIFO O_RDWR)
+    const out = path.join(dir, 'late.out');
+    const reader = spawn('sh', ['-c', `head -c 54 ${fifo} > ${out}`], { stdio: 'ignore' });
+    await new Promise<void>((r) => reader.on('exit', () => r()));
+    expect(fs.readFileSync(out, 'utf8')).toBe('INSTANCE "VI_1" MASTER 100\nINSTANCE "VI_1" BACKUP 100\n');
+    // nobody reading: the pipe fills (64 KiB), then lines are dropped at once, and that is said once
+    const line = `${'x'.repeat(1000)}\n`;
+    const t1 = Date.now();
+    let dropped = 0;
+    for (let i = 0; i < 200; i++) if (!w.write(line)) dropped++;
+    expect(Date.now() - t1).toBeLessThan(500);
+    expect(dropped).toBeGreaterThan(100);
+    expect(logs).toEqual([`Write to notify FIFO ${fifo} failed - FIFO full (no reader?), line dropped`]);
+    w.close();
   });
 });

@@ -1,5 +1,7 @@
 // notify_fifo / vrrp_notify_fifo / lvs_notify_fifo writer: keepalived's line format, never
-// blocking the daemon: with no reader the line is dropped and the reason logged once.
+// blocking the daemon. Opened read-write and non-blocking as keepalived's fifo_open() does, so lines
+// written before a reader opens wait in the pipe; when the pipe is full a line is dropped and that
+// is logged once.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -30,10 +32,10 @@ export class FifoWriter {
   write(line: string): boolean {
     if (this.fd === undefined) {
       try {
-        this.fd = fs.openSync(this.path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+        this.fd = fs.openSync(this.path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
         this.warned = false;
       } catch (e) {
-        if (!this.warned) this.log(`Unable to open notify FIFO ${this.path} - ${(e as NodeJS.ErrnoException).code === 'ENXIO' ? 'no reader' : (e as Error).message}`);
+        if (!this.warned) this.log(`Unable to open notify FIFO ${this.path} - ${(e as Error).message}`);
         this.warned = true;
         return false;
       }
@@ -42,9 +44,9 @@ export class FifoWriter {
       fs.writeSync(this.fd, line);
       return true;
     } catch (e) {
-      // EAGAIN: the reader is slow (drop); EPIPE: the reader went away (reopen next time)
-      if ((e as NodeJS.ErrnoException).code === 'EPIPE') this.close();
-      if (!this.warned) this.log(`Write to notify FIFO ${this.path} failed - ${(e as Error).message}`);
+      // EAGAIN: the pipe is full (no reader, or a slow one): the line is dropped
+      const full = (e as NodeJS.ErrnoException).code === 'EAGAIN';
+      if (!this.warned) this.log(`Write to notify FIFO ${this.path} failed - ${full ? 'FIFO full (no reader?), line dropped' : (e as Error).message}`);
       this.warned = true;
       return false;
     }

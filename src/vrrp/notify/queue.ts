@@ -2,6 +2,7 @@
 // changes happened: keepalived runs them concurrently and they can overtake each other
 // (its issues #584, #996); here a MASTER script never runs after the BACKUP one that followed it.
 import type { Notify } from '../../config/ast.js';
+import type { ScriptIds } from '../../core/script-ids.js';
 import { runScript, type RunResult } from '../track/script-runner.js';
 
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
@@ -31,6 +32,8 @@ export function notifyJobs(kind: 'INSTANCE' | 'GROUP', name: string, scripts: No
 export interface QueueOptions {
   /** A notify script that runs longer is killed (its process group), so later ones are not held up for ever. */
   timeoutMs: number;
+  /** uid/gid the scripts run as (script_user). */
+  ids?: ScriptIds;
   onDone?: (job: NotifyJob, r: RunResult) => void;
 }
 
@@ -49,7 +52,7 @@ export class NotifyQueue {
     for (const job of jobs) {
       this.pending++;
       this.tail = this.tail.then(async () => {
-        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs });
+        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs, ...this.o.ids });
         this.pending--;
         this.o.onDone?.(job, r);
       });

@@ -1,7 +1,7 @@
 // The VRRP child's I/O shell: config → VrrpInstance cores; sockets, timers, VIPs, GARPs, link events,
 // notify scripts and logs perform the cores' actions. All core calls are synchronous; the actions they
 // return are performed in order on one serial chain, so VIP changes and sends never reorder.
-import type { IpAddress, KeepalivedConfig, VrrpInstance as ConfInstance } from '../../config/ast.js';
+import type { IpAddress, KeepalivedConfig, SyncGroup, VrrpInstance as ConfInstance } from '../../config/ast.js';
 import type { Logger } from '../../log/logger.js';
 import { Addresses } from '../../net/addresses.js';
 import { GarpSender } from '../../net/garp.js';
@@ -14,12 +14,14 @@ import { VrrpDemux } from '../demux.js';
 import type { VrrpEvent } from '../events.js';
 import { VrrpInstance } from '../instance.js';
 import type { VrrpInstanceParams } from '../params.js';
+import { SyncGroupCore, type MemberView, type SyncOutput } from '../sync-group.js';
 import { dumpData, dumpJson, dumpStats, type DumpEntry } from './dump.js';
 import { GarpQueue, type GarpTarget } from './garp.js';
 import { readInterfaceFacts } from './interfaces.js';
 import { createNetExtras, type NetExtras } from './net-extras.js';
-import { Notifier } from './notify.js';
+import { VrrpNotifier } from './notify.js';
 import { TimerWheel, secondsText, type Clock } from './timer-wheel.js';
+import { Tracking } from './tracking.js';
 import { applyVips } from './vips.js';
 
 export interface RuntimeOptions {
@@ -32,7 +34,15 @@ export interface RuntimeOptions {
 interface Entry extends DumpEntry {
   key: string;
   socketKey: string;
+  /** What the trackers last told the core: effective priority and the tracker faults. */
+  applied: { effective: number; faults: Set<string> };
+  /** Waiting for an unweighted vrrp_script's first result before starting (keepalived num_script_init). */
+  pendingStart: boolean;
+  /** Removed by a reload: its STOP notifies become DELETED (notify_deleted) or FAULT, as keepalived's. */
+  deleting: boolean;
 }
+
+interface Group { core: SyncGroupCore; conf: SyncGroup }
 
 interface PooledSocket { sock: VrrpSocket; demux: VrrpDemux; users: Set<string> }
 
@@ -57,7 +67,9 @@ export class VrrpRuntime {
   private readonly garpSender = new GarpSender();
   private garp!: GarpQueue;
   private readonly wheel: TimerWheel;
-  private readonly notifier: Notifier;
+  private notifier!: VrrpNotifier;
+  private tracking!: Tracking;
+  private groups = new Map<string, Group>();
   private readonly extras: NetExtras;
   private monitor: NetlinkMonitor | undefined;
   private facts = new Map<string, InterfaceFacts>();
@@ -72,7 +84,6 @@ export class VrrpRuntime {
   constructor(private readonly o: RuntimeOptions) {
     this.now = o.now ?? (() => performance.now());
     this.log = o.logger;
-    this.notifier = new Notifier((t) => this.log.err(t));
     this.wheel = new TimerWheel({ now: this.now, onLag: (late, key) => this.onLag(late, key) });
     this.extras = createNetExtras({ logger: this.log, facts: () => this.facts });
   }
@@ -92,11 +103,19 @@ export class VrrpRuntime {
     }
     this.garp = this.newGarpQueue(cfg);
     this.log.info('Registering gratuitous ARP shared channel');
+    this.notifier = new VrrpNotifier(cfg.global, this.log);
+    this.tracking = new Tracking({
+      logger: this.log, onChange: () => this.onTrackingChange(),
+      linkUp: new Map([...this.facts].map(([n, f]) => [n, f.up])),
+    });
+    await this.tracking.start(cfg);
     await this.extras.start(cfg);
+    this.setGroups(cfg);
     for (const m of mapInstances(withInterfaces(cfg, await this.extras.prepare(cfg)), this.facts)) {
       if (!m.ok) { this.log.err(m.error); continue; }
       this.startInstance(m.params, m.conf);
     }
+    for (const g of this.groups.values()) this.groupOutput(g, g.core.started((m) => this.memberView(m)));
     await this.chain;
     this.flushSockpool();
   }
@@ -108,11 +127,13 @@ export class VrrpRuntime {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.tracking?.stop();
     for (const e of this.entries.values()) this.stopInstance(e, !this.o.dontReleaseVrrp);
     await this.chain;
     for (const e of this.entries.values()) await this.extras.instanceGone(e.conf, e.inst.params);
     await this.extras.stop();
-    await this.notifier.drain();
+    await this.notifier?.drain();
+    this.notifier?.close();
     this.wheel.clear();
     this.garp?.close();
     for (const s of this.sockets.values()) s.sock.close();
@@ -125,6 +146,9 @@ export class VrrpRuntime {
   async reload(cfg: KeepalivedConfig): Promise<void> {
     this.cfg = cfg;
     this.facts = await readInterfaceFacts(this.links, this.addrs);
+    this.notifier.reload(cfg.global);
+    await this.tracking.start(cfg, true);
+    this.setGroups(cfg);
     this.garp.close();
     this.garp = this.newGarpQueue(cfg);
     const next = new Map<string, { params: VrrpInstanceParams; conf: ConfInstance }>();
@@ -135,6 +159,7 @@ export class VrrpRuntime {
     for (const [name, e] of [...this.entries]) {
       const n = next.get(e.key);
       if (!n) {
+        e.deleting = true;
         this.stopInstance(e, true);
         this.chain = this.chain.then(() => this.extras.instanceGone(e.conf, e.inst.params));
         this.detach(e);
@@ -144,8 +169,13 @@ export class VrrpRuntime {
       next.delete(e.key);
       e.conf = n.conf;
       this.feed(e, { type: 'reload', params: n.params });
+      // The core is back at the base priority; the trackers' contribution is applied again from scratch.
+      e.applied.effective = n.params.priority;
+      this.joinGroup(e);
+      this.applyTracking(e);
     }
     for (const n of next.values()) this.startInstance(n.params, n.conf);
+    for (const g of this.groups.values()) this.syncFaults(g);
     await this.chain;
     await this.extras.reload(cfg);
     this.flushSockpool();
@@ -178,7 +208,10 @@ export class VrrpRuntime {
 
   private startInstance(params: VrrpInstanceParams, conf: ConfInstance): void {
     const group = params.family === 4 ? this.cfg.global.vrrpMcastGroup4 : this.cfg.global.vrrpMcastGroup6;
-    const e: Entry = { inst: new VrrpInstance(params), conf, key: instanceKey(params), socketKey: socketKeyOf(params, group), lastTransitionS: Date.now() / 1000 };
+    const e: Entry = {
+      inst: new VrrpInstance(params), conf, key: instanceKey(params), socketKey: socketKeyOf(params, group), lastTransitionS: Date.now() / 1000,
+      applied: { effective: params.priority, faults: new Set() }, pendingStart: false, deleting: false,
+    };
     try {
       this.attach(e, group);
     } catch (err) {
@@ -189,7 +222,89 @@ export class VrrpRuntime {
     const f = this.facts.get(params.interface);
     // An interface that is down at start-up puts the instance in FAULT (keepalived vrrp_init_state).
     if (f && !f.up) this.feed(e, { type: 'interfaceDown', ifname: params.interface });
-    this.feed(e, { type: 'start' });
+    this.joinGroup(e);
+    this.applyTracking(e);
+    // An unweighted script that has not reported yet keeps the instance in INIT (keepalived num_script_init).
+    if (this.tracking.waitingForScripts(conf, this.groupOf(e)?.conf)) e.pendingStart = true;
+    else this.feed(e, { type: 'start' });
+  }
+
+  // ---- tracking and sync groups ------------------------------------------------------------------
+
+  private groupOf(e: Entry): Group | undefined {
+    return e.conf.syncGroup ? this.groups.get(e.conf.syncGroup) : undefined;
+  }
+
+  /** Sync groups of the config; a group kept by a reload keeps its state. */
+  private setGroups(cfg: KeepalivedConfig): void {
+    const next = new Map<string, Group>();
+    for (const sg of cfg.syncGroups) {
+      const core = new SyncGroupCore(sg.name, sg.members);
+      const old = this.groups.get(sg.name);
+      if (old) core.state = old.core.state;
+      next.set(sg.name, { core, conf: sg });
+    }
+    this.groups = next;
+  }
+
+  private joinGroup(e: Entry): void {
+    const g = this.groupOf(e);
+    e.inst.syncGate = g ? () => g.core.canGotoMaster(e.inst.params.iname, (m) => this.memberView(m)) : undefined;
+  }
+
+  private memberView(name: string): MemberView | undefined {
+    const e = this.entries.get(name);
+    if (!e) return undefined;
+    const g = this.groupOf(e);
+    const src = g ? `tracker ${g.core.faultSource}` : '';
+    const faults = e.inst.faultSources();
+    const groupFault = faults.includes(src);
+    return { state: e.inst.state, want: e.inst.want, ownFaults: faults.length - (groupFault ? 1 : 0), groupFault };
+  }
+
+  /** Tell the core what the trackers say now: the effective priority, and tracker faults raised or cleared. */
+  private applyTracking(e: Entry): void {
+    const r = this.tracking.evaluate(e.conf, this.groupOf(e)?.conf);
+    if (r.effective !== e.applied.effective) {
+      e.applied.effective = r.effective;
+      this.feed(e, { type: 'priorityChanged', effective: r.effective });
+    }
+    const now = new Set(r.faults);
+    for (const name of now) if (!e.applied.faults.has(name)) this.feed(e, { type: 'trackerFault', name });
+    for (const name of e.applied.faults) if (!now.has(name)) this.feed(e, { type: 'trackerClear', name });
+    e.applied.faults = now;
+  }
+
+  private onTrackingChange(): void {
+    if (this.stopping) return;
+    for (const e of this.entries.values()) {
+      this.applyTracking(e);
+      if (e.pendingStart && !this.tracking.waitingForScripts(e.conf, this.groupOf(e)?.conf)) {
+        e.pendingStart = false;
+        this.feed(e, { type: 'start' });
+      }
+    }
+  }
+
+  /** A member's own faults changed: hold the others in FAULT, or let them go. */
+  private syncFaults(g: Group): void {
+    for (const f of g.core.faults((m) => this.memberView(m))) {
+      const e = this.entries.get(f.member);
+      if (e) this.feed(e, f.event);
+    }
+  }
+
+  private groupOutput(g: Group, out: SyncOutput): void {
+    for (const l of out.logs) this.log.info(l);
+    if (out.notify) {
+      const state = out.notify;
+      const smtp = g.conf.smtpAlert ?? this.cfg.global.smtpAlertVrrp ?? this.cfg.global.smtpAlert ?? false;
+      this.chain = this.chain.then(() => this.notifier.group(g.conf.name, g.conf.notify, smtp, state));
+    }
+    for (const f of out.feeds) {
+      const e = this.entries.get(f.member);
+      if (e) this.feed(e, f.event);
+    }
   }
 
   private stopInstance(e: Entry, releaseVips: boolean): void {
@@ -241,6 +356,8 @@ export class VrrpRuntime {
   private feed(e: Entry, ev: VrrpEvent): void {
     if (this.stopping && ev.type !== 'stop') return;
     this.enqueue(e, e.inst.handle(ev, this.now()));
+    const g = this.groupOf(e);
+    if (g && (ev.type === 'interfaceDown' || ev.type === 'interfaceUp' || ev.type === 'trackerFault' || ev.type === 'trackerClear')) this.syncFaults(g);
   }
 
   private onPacket(demux: VrrpDemux, family: 4 | 6, rx: VrrpReceived): void {
@@ -252,6 +369,7 @@ export class VrrpRuntime {
   }
 
   private onNetEvent(ev: NetEvent): void {
+    this.tracking?.onNetEvent(ev);
     if (ev.kind === 'address-added' || ev.kind === 'address-removed') {
       const name = [...this.facts].find(([, f]) => f.ifindex === ev.address.ifindex)?.[0];
       const f = name ? this.facts.get(name) : undefined;
@@ -289,6 +407,7 @@ export class VrrpRuntime {
     if (!actions.length) return;
     // Timers and logs take effect now (in event order); I/O goes on the serial chain.
     const io: VrrpAction[] = [];
+    const transitions: Extract<VrrpAction, { type: 'stateChange' }>[] = [];
     for (const a of actions) {
       switch (a.type) {
         case 'scheduleTimer': {
@@ -300,7 +419,7 @@ export class VrrpRuntime {
           break;
         }
         case 'cancelTimer': this.wheel.cancel(`${e.inst.params.iname}\0${a.timer}`); break;
-        case 'stateChange': e.lastTransitionS = Date.now() / 1000; io.push(a); break;
+        case 'stateChange': e.lastTransitionS = Date.now() / 1000; io.push(a); transitions.push(a); break;
         default: io.push(a);
       }
     }
@@ -313,6 +432,10 @@ export class VrrpRuntime {
         }
       }
     });
+    const g = this.groupOf(e);
+    if (g && !this.stopping && !e.deleting) {
+      for (const t of transitions) this.groupOutput(g, g.core.transition(e.inst.params.iname, t.from, t.to, (m) => this.memberView(m)));
+    }
   }
 
   private async perform(e: Entry, a: VrrpAction): Promise<void> {
@@ -352,7 +475,13 @@ export class VrrpRuntime {
         return;
       }
       case 'notify':
-        if (['MASTER', 'BACKUP', 'FAULT', 'STOP', 'MASTER_RX_LOWER_PRI'].includes(a.state)) this.notifier.notify(p.iname, e.conf.notify, a.state, a.priority);
+        if (e.deleting && a.state === 'STOP') {
+          // keepalived: an instance deleted by a reload notifies DELETED with notify_deleted, else FAULT
+          if (e.conf.notify.deleted) this.notifier.deleted(p.iname, e.conf.notify, e.conf.smtpAlert, a.priority);
+          else this.notifier.instance(p.iname, e.conf.notify, e.conf.smtpAlert, 'FAULT', a.priority);
+          return;
+        }
+        this.notifier.instance(p.iname, e.conf.notify, e.conf.smtpAlert, a.state, a.priority);
         return;
       default:
         return;

@@ -1,0 +1,319 @@
+// Trackers, notifications and sync groups in the running VRRP daemon, in a private lab (prefix i7t):
+// two routers and a client; real scripts, a real FIFO reader, a real SMTP listener in the client
+// namespace, and Debian's keepalived as the peer in the mixed cases. Needs root and `npm run build`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLab, sleep, waitFor, type Lab, type LabProcess } from '../lab/lab.js';
+import { startKeepalived, waitForSoleHolder, type KeepalivedHandle } from '../lab/keepalived.js';
+import { repoRoot } from '../lab/node-script.js';
+import { startOurs } from '../daemon/ours.js';
+
+let lab: Lab;
+const R = ['r1', 'r2'];
+const SMTP_PORT = 2525;
+
+beforeAll(async () => {
+  lab = await createLab({ prefix: 'i7t', routers: 2, client: true });
+}, 30_000);
+afterAll(async () => { await lab?.destroy(); });
+
+function script(name: string, body: string): string {
+  const p = join(lab.tmpDir, name);
+  writeFileSync(p, `#!/bin/sh\n${body}\n`);
+  chmodSync(p, 0o755);
+  return p;
+}
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+
+/** A check that fails while FLAG exists (the seeds' `weight -5` on /etc/keepalived/down, with our own path). */
+function checkScript(router: string): { path: string; flag: string } {
+  const flag = join(lab.tmpDir, `${router}.down`);
+  return { path: script(`${router}-chk.sh`, `[ ! -e ${flag} ]`), flag };
+}
+
+async function stopAll(...hs: (KeepalivedHandle | undefined)[]): Promise<void> {
+  await Promise.all(hs.map((h) => h?.stop()));
+  for (const r of R) {
+    for (const ip of await lab.addressesOf(r)) if (ip !== lab.ip4(r)) await lab.exec(r, 'ip', ['addr', 'del', `${ip}/24`, 'dev', 'eth0']);
+  }
+}
+
+/** ms until `ns` alone holds ip. */
+async function timeToHolder(ns: string, ip: string, t0: number, timeoutMs = 20_000): Promise<number> {
+  await waitForSoleHolder(lab, R, ip, ns, timeoutMs);
+  return performance.now() - t0;
+}
+
+const scriptConf = (o: { router: string; prio: number; chk: string; vip: string; fall?: number; extraGlobal?: string; extraInst?: string }) => `global_defs {
+    router_id ${o.router}
+${o.extraGlobal ?? ''}
+}
+vrrp_script chk {
+    script "${o.chk}"
+    interval 1
+    fall ${o.fall ?? 2}
+    rise 2
+    weight -60
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 61
+    priority ${o.prio}
+    advert_int 1
+    track_script {
+        chk
+    }
+${o.extraInst ?? ''}
+    virtual_ipaddress {
+        ${o.vip}/24
+    }
+}
+`;
+
+describe('vrrp_script, notify scripts, notify FIFO reader and SMTP alerts (keepalived-ts pair)', () => {
+  it('a failing vrrp_script lowers the priority and moves the VIP; notifies run in order; the FIFO reader and the mail server get every change', async () => {
+    const vip = lab.vip4(201);
+    const { path: chk, flag } = checkScript('r1');
+    rmSync(flag, { force: true });
+    const notes = join(lab.tmpDir, 'notes-r1');
+    const note = script('note.sh', `echo "$*" >> ${notes}`);
+    const fifoOut = join(lab.tmpDir, 'fifo-r1.out');
+    const reader = script('fifo-reader.sh', `while read -r line; do echo "$line" >> ${fifoOut}; done < "$1"`);
+    const mails = join(lab.tmpDir, 'mails.jsonl');
+    rmSync(mails, { force: true });
+    const smtp: LabProcess = lab.spawn('c', process.execPath, [join(repoRoot, 'test/issue7/scripts/smtp-sink.mjs'), String(SMTP_PORT), mails]);
+    await waitFor(() => smtp.output().stdout.includes('listening'), { timeoutMs: 10_000, what: 'SMTP listener' });
+    const r1conf = scriptConf({
+      router: 'r1', prio: 150, chk, vip,
+      extraGlobal: `    vrrp_notify_fifo ${join(lab.tmpDir, 'r1.fifo')}
+    vrrp_notify_fifo_script ${reader}
+    notification_email {
+        ops@lab.test
+    }
+    notification_email_from keepalived@r1.lab.test
+    smtp_server ${lab.ip4('c')} ${SMTP_PORT}
+    smtp_connect_timeout 5`,
+      extraInst: `    notify_master "${note} master"
+    notify_backup "${note} backup"
+    notify_fault "${note} fault"
+    notify "${note} generic"
+    smtp_alert`,
+    });
+    const a = startOurs(lab, 'r1', r1conf);
+    const b = startOurs(lab, 'r2', scriptConf({ router: 'r2', prio: 100, chk: checkScript('r2').path, vip }));
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      await sleep(1500);
+      // The check fails twice (fall 2, interval 1): 150 - 60 = 90 < 100, so r2 takes over. r2 sees r1's
+      // lower-priority adverts and discards them (preempt), so it takes over when its Master_Down_Interval
+      // (3 x advert_int + skew, 3.6 s) from r1's last priority-150 advert runs out; keepalived does the same.
+      const t0 = performance.now();
+      writeFileSync(flag, '');
+      const ms = await timeToHolder('r2', vip, t0);
+      console.log(`vrrp_script failure to VIP on the backup: ${ms.toFixed(0)} ms (bound: fall x interval + interval + Master_Down_Interval)`);
+      expect(ms).toBeLessThan(2 * 1000 + 1000 + 3610 + 1000);
+      expect(a.log()).toContain('VRRP_Script(chk) failed (exited with status 1)');
+      expect(a.log()).toContain('(VI_1) Changing effective priority from 150 to 90');
+      expect(a.log()).toContain('(VI_1) Entering BACKUP STATE');
+      // Recovery: two successes, back to 150, r1 preempts.
+      const t1 = performance.now();
+      rmSync(flag);
+      const back = await timeToHolder('r1', vip, t1);
+      console.log(`vrrp_script recovery to VIP back on r1: ${back.toFixed(0)} ms`);
+      expect(a.log()).toContain('VRRP_Script(chk) succeeded');
+      expect(a.log()).toContain('(VI_1) Changing effective priority from 90 to 150');
+      await sleep(1500);
+      // notify scripts: one at a time, in event order, the generic one with INSTANCE NAME STATE PRIORITY
+      await waitFor(() => lines(notes).length >= 8, { timeoutMs: 5000, what: 'eight notify lines' });
+      expect(lines(notes)).toEqual([
+        'backup', 'generic INSTANCE VI_1 BACKUP 150',
+        'master', 'generic INSTANCE VI_1 MASTER 150',
+        'backup', 'generic INSTANCE VI_1 BACKUP 90',
+        'master', 'generic INSTANCE VI_1 MASTER 150',
+      ]);
+      // the FIFO reader keepalived-ts started got keepalived's lines
+      await waitFor(() => lines(fifoOut).length >= 4, { timeoutMs: 5000, what: 'four FIFO lines' });
+      expect(lines(fifoOut)).toEqual([
+        'INSTANCE "VI_1" BACKUP 150', 'INSTANCE "VI_1" MASTER 150', 'INSTANCE "VI_1" BACKUP 90', 'INSTANCE "VI_1" MASTER 150',
+      ]);
+      // one mail per state change: envelope, subject and body as keepalived sends them
+      await waitFor(() => lines(mails).length >= 4, { timeoutMs: 10_000, what: 'four mails' });
+      const sessions = lines(mails).map((l) => JSON.parse(l) as { commands: string[]; data: string });
+      const subjects = sessions.map((s) => /^Subject: (.*)$/m.exec(s.data)?.[1]);
+      expect(subjects).toEqual([
+        '[r1] VRRP Instance VI_1 - Entering BACKUP state', '[r1] VRRP Instance VI_1 - Entering MASTER state',
+        '[r1] VRRP Instance VI_1 - Entering BACKUP state', '[r1] VRRP Instance VI_1 - Entering MASTER state',
+      ]);
+      expect(sessions[1]!.commands).toContain('MAIL FROM:<keepalived@r1.lab.test>');
+      expect(sessions[1]!.commands).toContain('RCPT TO:<ops@lab.test>');
+      expect(sessions[1]!.data).toContain('=> VRRP Instance is now owning VRRP VIPs <=');
+      expect(sessions[2]!.data).toContain('=> VRRP Instance is no longer owning VRRP VIPs <=');
+      // scripts, FIFO and mail never held up VRRP timing (the runtime logs any timer more than advert_int/10 late)
+      expect(a.log()).not.toContain('A thread timer expired');
+      expect(b.log()).not.toContain('A thread timer expired');
+    } finally {
+      await stopAll(a, b);
+      await smtp.stop();
+    }
+    // the reader sees the FIFO close at shutdown and ends; nothing of ours is left running
+    expect(lines(fifoOut).at(-1)).toMatch(/^INSTANCE "VI_1" (STOP|BACKUP|MASTER) \d+$/);
+  }, 120_000);
+});
+
+const syncConf = (o: { router: string; prio: number; chk: string; vips: [string, string]; notes?: string }) => `global_defs {
+    router_id ${o.router}
+}
+vrrp_script chk {
+    script "${o.chk}"
+    interval 1
+    fall 1
+    rise 1
+}
+vrrp_sync_group G1 {
+    group {
+        VI_1
+        VI_2
+    }
+${o.notes ? `    notify_master "${o.notes} group-master"\n    notify_backup "${o.notes} group-backup"\n    notify_fault "${o.notes} group-fault"` : ''}
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 71
+    priority ${o.prio}
+    advert_int 1
+    track_script {
+        chk
+    }
+    virtual_ipaddress {
+        ${o.vips[0]}/24
+    }
+}
+vrrp_instance VI_2 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 72
+    priority ${o.prio}
+    advert_int 1
+    virtual_ipaddress {
+        ${o.vips[1]}/24
+    }
+}
+`;
+
+describe('sync group', () => {
+  it('both members move together when one member\'s tracker fails, and come back together', async () => {
+    const vips: [string, string] = [lab.vip4(211), lab.vip4(212)];
+    const { path: chk, flag } = checkScript('r1');
+    rmSync(flag, { force: true });
+    const gnotes = join(lab.tmpDir, 'gnotes-r1');
+    const note = script('gnote.sh', `echo "$*" >> ${gnotes}`);
+    const a = startOurs(lab, 'r1', syncConf({ router: 'r1', prio: 150, chk, vips, notes: note }));
+    const b = startOurs(lab, 'r2', syncConf({ router: 'r2', prio: 100, chk: checkScript('r2').path, vips }));
+    try {
+      for (const v of vips) await waitForSoleHolder(lab, R, v, 'r1', 15_000);
+      const t0 = performance.now();
+      writeFileSync(flag, '');
+      const ms = Math.max(await timeToHolder('r2', vips[0], t0), await timeToHolder('r2', vips[1], t0));
+      console.log(`sync group: one member's tracker fails -> both VIPs on r2 in ${ms.toFixed(0)} ms`);
+      expect(a.log()).toContain('VRRP_Group(G1) Syncing instances to FAULT state');
+      expect(a.log()).toMatch(/\(VI_2\) Entering FAULT STATE/);
+      expect(b.log()).toContain('VRRP_Group(G1) Syncing instances to MASTER state');
+      // priority 0 from r1's members: r2 takes over within a skew time, not a full Master_Down_Interval
+      expect(ms).toBeLessThan(1000 + 1000 + 1500);
+      const t1 = performance.now();
+      rmSync(flag);
+      const back = Math.max(await timeToHolder('r1', vips[0], t1), await timeToHolder('r1', vips[1], t1));
+      console.log(`sync group: tracker recovers -> both VIPs back on r1 in ${back.toFixed(0)} ms`);
+      expect(a.log()).toContain('VRRP_Group(G1) Syncing instances to BACKUP state');
+      expect(b.log()).toContain('VRRP_Group(G1) Syncing instances to BACKUP state');
+      // the group's own notify scripts: start (BACKUP), MASTER, FAULT, BACKUP on recovery, MASTER again
+      await waitFor(() => lines(gnotes).length >= 5, { timeoutMs: 5000, what: 'five group notifies' });
+      expect(lines(gnotes)).toEqual(['group-backup', 'group-master', 'group-fault', 'group-backup', 'group-master']);
+    } finally {
+      await stopAll(a, b);
+    }
+  }, 90_000);
+});
+
+describe('track_file and track_interface', () => {
+  it('a track_file value moves the priority; a tracked interface going down is FAULT', async () => {
+    const vip = lab.vip4(221);
+    const file = join(lab.tmpDir, 'r1.track');
+    writeFileSync(file, '0\n');
+    // a veth pair inside r1 stands for the tracked uplink (this kernel has no dummy driver)
+    await lab.execOk('r1', 'ip', ['link', 'add', 'trk0', 'type', 'veth', 'peer', 'name', 'trk1']);
+    await lab.execOk('r1', 'ip', ['link', 'set', 'trk1', 'up']);
+    await lab.execOk('r1', 'ip', ['link', 'set', 'trk0', 'up']);
+    const conf = (router: string, prio: number, extra: string) => `global_defs {
+    router_id ${router}
+}
+${extra ? `track_file tf {\n    file ${file}\n    weight -1\n}` : ''}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 81
+    priority ${prio}
+    advert_int 1
+${extra}
+    virtual_ipaddress {
+        ${vip}/24
+    }
+}
+`;
+    const a = startOurs(lab, 'r1', conf('r1', 150, '    track_file {\n        tf\n    }\n    track_interface {\n        trk0\n    }'));
+    const b = startOurs(lab, 'r2', conf('r2', 100, ''));
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      writeFileSync(file, '70\n'); // 150 - 70 = 80 < 100
+      await timeToHolder('r2', vip, performance.now());
+      expect(a.log()).toContain('(VI_1) Changing effective priority from 150 to 80');
+      writeFileSync(file, '0\n');
+      await timeToHolder('r1', vip, performance.now());
+      expect(a.log()).toContain('(VI_1) Changing effective priority from 80 to 150');
+      const t0 = performance.now();
+      await lab.execOk('r1', 'ip', ['link', 'set', 'trk0', 'down']);
+      const ms = await timeToHolder('r2', vip, t0);
+      console.log(`track_interface down -> VIP on r2: ${ms.toFixed(0)} ms`);
+      expect(ms).toBeLessThan(2500); // FAULT sends priority 0: the backup takes over after Skew_Time
+      expect(a.log()).toContain('(VI_1) Entering FAULT STATE');
+      await lab.execOk('r1', 'ip', ['link', 'set', 'trk0', 'up']);
+      await timeToHolder('r1', vip, performance.now());
+    } finally {
+      await stopAll(a, b);
+      await lab.exec('r1', 'ip', ['link', 'del', 'trk0']);
+    }
+  }, 90_000);
+});
+
+describe('mixed pairs with Debian keepalived', () => {
+  for (const ours of ['r1', 'r2'] as const) {
+    it(`vrrp_script failure moves the VIP from ${ours === 'r1' ? 'keepalived-ts to keepalived' : 'keepalived to keepalived-ts'} and back`, async () => {
+      const vip = lab.vip4(ours === 'r1' ? 231 : 232);
+      const { path: chk, flag } = checkScript('r1');
+      rmSync(flag, { force: true });
+      const c1 = scriptConf({ router: 'r1', prio: 150, chk, vip });
+      const c2 = scriptConf({ router: 'r2', prio: 100, chk: checkScript('r2').path, vip });
+      const a = ours === 'r1' ? startOurs(lab, 'r1', c1) : startKeepalived(lab, 'r1', c1);
+      const b = ours === 'r2' ? startOurs(lab, 'r2', c2) : startKeepalived(lab, 'r2', c2);
+      try {
+        await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+        const t0 = performance.now();
+        writeFileSync(flag, '');
+        const ms = await timeToHolder('r2', vip, t0);
+        console.log(`mixed (${ours} is keepalived-ts): script failure -> VIP on r2 in ${ms.toFixed(0)} ms`);
+        expect(a.log()).toContain('VRRP_Script(chk) failed');
+        expect(a.log()).toContain('(VI_1) Changing effective priority from 150 to 90');
+        rmSync(flag);
+        await timeToHolder('r1', vip, performance.now());
+        await sleep(2500);
+        expect((await lab.addressesOf('r2')).includes(vip)).toBe(false);
+      } finally {
+        await stopAll(a, b);
+      }
+    }, 90_000);
+  }
+});
