@@ -329,7 +329,9 @@ function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSe
       const f = checkScript(ctx, vs.script, userOf(vs.script, vs.user), security);
       flags.push(f);
       if (f.insecure && security) { ctx.error(`Disabling track script ${vs.name} due to insecure`, vs.loc); disabled.add(vs.name); }
-      else if (f.notFound) { ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived treats a missing track script as disabled, not as failed (issue #2126); keepalived-ts counts it as failed at run time'); disabled.add(vs.name); }
+      // keepalived drops a missing track script from its instances, so they behave as if it succeeded (issue #2126);
+      // keepalived-ts keeps it tracked and counts every run as failed, with the reason in the log.
+      else if (f.notFound) ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived drops a missing track script, so it never fails (issue #2126); keepalived-ts keeps tracking it and counts it as failed');
     }
     const notifies = [...instancesForSecurity.map((i) => i.notify), ...cfg.syncGroups.map((s) => s.notify)];
     for (const nt of notifies) {
