@@ -8,6 +8,7 @@ import { createLab, sleep, waitFor, type Lab, type LabProcess } from '../lab/lab
 import { startKeepalived, waitForSoleHolder, type KeepalivedHandle } from '../lab/keepalived.js';
 import { repoRoot } from '../lab/node-script.js';
 import { startOurs } from '../daemon/ours.js';
+import { readPcapRecords } from '../vrrp/pcap.js';
 
 let lab: Lab;
 const R = ['r1', 'r2'];
@@ -316,4 +317,90 @@ describe('mixed pairs with Debian keepalived', () => {
       }
     }, 90_000);
   }
+});
+
+/** Gaps in ms between consecutive adverts from `src` in a capture (IPv4 VRRP frames). */
+function advertGaps(file: string, src: string): number[] {
+  const ts = readPcapRecords(readFileSync(file))
+    .filter((r) => r.frame.readUInt16BE(12) === 0x0800 && r.frame[14 + 9] === 112 && [...r.frame.subarray(26, 30)].join('.') === src)
+    .map((r) => r.tsMs);
+  return ts.slice(1).map((t, i) => t - ts[i]!);
+}
+
+describe('bad input around the trackers and notifiers never delays adverts', () => {
+  it('hanging, forking, missing and non-executable scripts, a FIFO nobody reads and an unreachable SMTP server: each logged with its reason, adverts on time', async () => {
+    const vip = lab.vip4(241);
+    const pgidFile = join(lab.tmpDir, 'bomb.pgid');
+    const hang = script('hang.sh', 'exec sleep 30');
+    const bomb = script('bomb.sh', `echo $$ > ${pgidFile}\nfor i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 60 & done\nsleep 60`);
+    const noexec = join(lab.tmpDir, 'noexec.sh');
+    writeFileSync(noexec, '#!/bin/sh\nexit 0\n');
+    chmodSync(noexec, 0o644);
+    const missing = join(lab.tmpDir, 'no-such-dir', 'chk.sh');
+    const hangNotify = script('hang-notify.sh', 'exec sleep 3600');
+    const conf = `global_defs {
+    router_id r1
+    vrrp_notify_fifo ${join(lab.tmpDir, 'nobody.fifo')}
+    notification_email {
+        ops@lab.test
+    }
+    smtp_server ${lab.vip4(250)} 25
+    smtp_connect_timeout 2
+}
+${[['hang', hang], ['bomb', bomb], ['noexec', noexec], ['missing', missing]].map(([n, p]) => `vrrp_script ${n} {
+    script "${p}"
+    interval 2
+    timeout 1
+    weight -10
+}`).join('\n')}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 91
+    priority 150
+    advert_int 1
+    track_script {
+        hang
+        bomb
+        noexec
+        missing
+    }
+    notify_master "${hangNotify}"
+    smtp_alert
+    virtual_ipaddress {
+        ${vip}/24
+    }
+}
+`;
+    const a = startOurs(lab, 'r1', conf);
+    let cap: Awaited<ReturnType<Lab['capture']>> | undefined;
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      cap = await lab.capture('c', 'eth0', ['ip', 'proto', '112']);
+      await sleep(8000);
+      const file = await cap.stop();
+      cap = undefined;
+      const log = a.log();
+      expect(log).toContain('VRRP_Script(hang) timed_out');
+      expect(log).toContain('VRRP_Script(bomb) timed_out');
+      expect(log).toContain(`VRRP_Script(noexec) failed (cannot execute ${noexec}: Permission denied)`);
+      expect(log).toContain(`VRRP_Script(missing) failed (cannot execute ${missing}: No such file or directory)`);
+      expect(log).toMatch(/\(VI_1\) Changing effective priority from \d+ to 110/); // 150 - 4 x 10
+      expect(log).toContain(`Timeout connecting SMTP server [${lab.vip4(250)}]:25.`);
+      // the timed-out fork bomb went with its whole process group
+      const pgid = readFileSync(pgidFile, 'utf8').trim();
+      await waitFor(async () => (await lab.exec('r1', 'pgrep', ['-g', pgid])).stdout.trim() === '', { timeoutMs: 5000, what: `process group ${pgid} gone` });
+      // adverts kept their 1 s rhythm: no gap more than 10 % of advert_int late
+      const gaps = advertGaps(file, lab.ip4('r1'));
+      console.log(`advert gaps under bad input: n=${gaps.length} max=${Math.max(...gaps).toFixed(1)} ms min=${Math.min(...gaps).toFixed(1)} ms`);
+      expect(gaps.length).toBeGreaterThanOrEqual(6);
+      expect(Math.max(...gaps)).toBeLessThan(1100);
+      expect(log).not.toContain('A thread timer expired');
+    } finally {
+      await cap?.stop();
+      await stopAll(a);
+    }
+    // the hung notify script was killed at shutdown: no orphan left
+    expect((await lab.exec('r1', 'pgrep', ['-f', join(lab.tmpDir, 'hang-notify.sh')])).stdout.trim()).toBe('');
+  }, 90_000);
 });

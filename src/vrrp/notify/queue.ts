@@ -34,6 +34,8 @@ export interface QueueOptions {
   timeoutMs: number;
   /** uid/gid the scripts run as (script_user). */
   ids?: ScriptIds;
+  /** Shutdown: running scripts are killed, queued ones not started. */
+  signal?: AbortSignal;
   onDone?: (job: NotifyJob, r: RunResult) => void;
 }
 
@@ -52,7 +54,7 @@ export class NotifyQueue {
     for (const job of jobs) {
       this.pending++;
       this.tail = this.tail.then(async () => {
-        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs, ...this.o.ids });
+        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs, ...this.o.ids, ...(this.o.signal ? { signal: this.o.signal } : {}) });
         this.pending--;
         this.o.onDone?.(job, r);
       });

@@ -56,6 +56,7 @@ class NotifyFifo {
 
 export class VrrpNotifier {
   private readonly queues = new Map<string, NotifyQueue>();
+  private readonly abort = new AbortController();
   private fifos: NotifyFifo[] = [];
   private smtp: SmtpNotifier;
   private ids: ScriptIds;
@@ -95,6 +96,7 @@ export class VrrpNotifier {
       q = new NotifyQueue({
         timeoutMs: NOTIFY_TIMEOUT_MS,
         ids: this.ids,
+        signal: this.abort.signal,
         onDone: (job, r) => {
           if (r.outcome.kind === 'error') this.log.info(`Failed to exec ${job.what} script ${job.argv[0] ?? ''}: ${r.outcome.reason}`);
           else if (r.outcome.kind === 'timeout') this.log.info(`${job.what} script ${job.argv[0] ?? ''} timed out`);
@@ -143,7 +145,9 @@ export class VrrpNotifier {
     clearTimeout(t);
   }
 
+  /** Shutdown, after drain(): scripts still running are killed with their process groups; FIFO readers end. */
   close(): void {
+    this.abort.abort();
     for (const f of this.fifos) f.close();
     this.fifos = [];
   }

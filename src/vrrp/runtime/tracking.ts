@@ -41,6 +41,7 @@ export class Tracking {
   private readonly linkUp: Map<string, boolean>;
   private cfg!: KeepalivedConfig;
   private stopped = false;
+  private readonly abort = new AbortController();
 
   constructor(private readonly o: TrackingOptions) {
     this.linkUp = new Map(o.linkUp);
@@ -108,7 +109,7 @@ export class Tracking {
     const started = performance.now();
     run.running = true;
     const ids = scriptIds(s.script?.user ?? s.user ?? this.cfg.global.scriptUser?.user, s.script?.group ?? s.group ?? (s.user === undefined ? this.cfg.global.scriptUser?.group : undefined));
-    void runScript({ argv: s.script?.argv ?? [], timeoutMs: s.timeoutMs, ...ids }).then((r) => {
+    void runScript({ argv: s.script?.argv ?? [], timeoutMs: s.timeoutMs, ...ids, signal: this.abort.signal }).then((r) => {
       run.running = false;
       if (this.stopped || this.scripts.get(s.name) !== run) return;
       const u = run.state.handle(r.outcome);
@@ -168,8 +169,10 @@ export class Tracking {
     return effectivePriority(v.priority, trackers, files);
   }
 
+  /** Daemon stop: timers and watchers end, running scripts are killed with their process groups. */
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     for (const r of this.scripts.values()) clearTimeout(r.timer);
     for (const f of this.files.values()) f.stop();
     this.procs?.stop();

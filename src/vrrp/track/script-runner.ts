@@ -15,6 +15,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Grace between SIGTERM and SIGKILL of the group. */
   killGraceMs?: number;
+  /** Daemon shutdown: the script's whole process group is killed at once (keepalived script_killall()). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -55,6 +57,7 @@ export function runScript(o: RunOptions): Promise<RunResult> {
   if (!argv0) return Promise.resolve(done({ kind: 'error', reason: 'empty script' }));
   const why = cannotRun(argv0);
   if (why) return Promise.resolve(done({ kind: 'error', reason: why }));
+  if (o.signal?.aborted) return Promise.resolve(done({ kind: 'error', reason: 'not run: shutting down' }));
   return new Promise((resolve) => {
     let child;
     try {
@@ -79,9 +82,12 @@ export function runScript(o: RunOptions): Promise<RunResult> {
       killGroup(pid, 'SIGTERM');
       killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), o.killGraceMs ?? 1000);
     }, o.timeoutMs);
+    const onAbort = () => { if (pid) { timedOut = true; killGroup(pid, 'SIGKILL'); } };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (r: RunResult) => {
       if (settled) return;
       settled = true;
+      o.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       // whatever the script left behind in its group goes too (keepalived: kill(-pid, SIGKILL))
