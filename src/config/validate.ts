@@ -26,7 +26,7 @@ function interfaceMtu(ifname: string | undefined): number {
 }
 
 /** vrrp_complete_instance(): returns false where keepalived's VRRP child would stop (exit 2). */
-function completeInstance(ctx: BuildCtx, cfg: KeepalivedConfig, d: InstanceDraft, syncWeighted: boolean | undefined): boolean {
+function completeInstance(ctx: BuildCtx, cfg: KeepalivedConfig, d: InstanceDraft, syncWeighted: boolean | undefined, missingScripts: ReadonlySet<string>): boolean {
   const v = d.inst;
   const u = d.unset;
   const g = cfg.global;
@@ -178,6 +178,7 @@ function completeInstance(ctx: BuildCtx, cfg: KeepalivedConfig, d: InstanceDraft
     v.trackScripts = v.trackScripts.filter((t) => {
       const w = t.weight ?? cfg.vrrpScripts.find((s) => s.name === t.name)?.weight ?? 0;
       if (!w) return true;
+      if (missingScripts.has(t.name)) return false; // keepalived had already dropped it as not found: no second message
       ctx.error(`(${n}) ignoring tracked script ${t.name} with weights due to ${why2}`, t.loc);
       return false;
     });
@@ -234,20 +235,19 @@ function findInPath(name: string): string | undefined {
   return undefined;
 }
 
-/** Every directory of the path and the file must not be writable by non-root (core/notify.c check_security()). */
+/**
+ * core/notify.c check_security(): every component of the path, from `/` down, must be owned by root, and
+ * a file or a directory without the sticky bit must not be writable by others, nor by a group other than
+ * root. Components are not followed when they are symbolic links (fstatat AT_SYMLINK_NOFOLLOW).
+ */
 function pathWritableByNonRoot(p: string): boolean {
-  let cur = p;
-  for (let guard = 0; guard < 64; guard++) {
-    try {
-      const st = fs.statSync(cur);
-      if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
-        // directories with the sticky bit are fine for others' write (as /tmp)
-        if (!(st.isDirectory() && (st.mode & 0o1000) && st.uid === 0)) return true;
-      }
-    } catch { return false; }
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
+  const parts = path.resolve(p).split('/').filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const cur = `/${parts.slice(0, i).join('/')}`;
+    let st: fs.Stats;
+    try { st = fs.lstatSync(cur); } catch { return false; }
+    const checked = st.isFile() || (st.isDirectory() && (st.mode & 0o1000) === 0);
+    if (st.uid !== 0 || (checked && ((st.gid !== 0 && (st.mode & 0o020) !== 0) || (st.mode & 0o002) !== 0))) return true;
   }
   return false;
 }
@@ -317,9 +317,10 @@ function scriptUsers(ctx: BuildCtx, cfg: KeepalivedConfig): ScriptUsers {
  * keepalived's check_vrrp_script_security(), run before the instances are completed: scripts
  * not found or insecure are disabled and dropped from the instances and groups tracking them.
  */
-function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSecurity: VrrpInstance[]): void {
+function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSecurity: VrrpInstance[]): Set<string> {
+  const missing = new Set<string>();
   const haveInstances = instancesForSecurity.length > 0;
-  if (!haveInstances) return;
+  if (!haveInstances) return missing;
   const { security, userOf, report } = scriptUsers(ctx, cfg);
   const g = cfg.global;
   const disabled = new Set<string>();
@@ -331,7 +332,7 @@ function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSe
       if (f.insecure && security) { ctx.error(`Disabling track script ${vs.name} due to insecure`, vs.loc); disabled.add(vs.name); }
       // keepalived drops a missing track script from its instances, so they behave as if it succeeded (issue #2126);
       // keepalived-ts keeps it tracked and counts every run as failed, with the reason in the log.
-      else if (f.notFound) ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived drops a missing track script, so it never fails (issue #2126); keepalived-ts keeps tracking it and counts it as failed');
+      else if (f.notFound && missing.add(vs.name)) ctx.error(`Disabling track script ${vs.name} since not found/accessible`, vs.loc, ConfigErr.GENERAL_ERROR, 'keepalived drops a missing track script, so it never fails (issue #2126); keepalived-ts keeps tracking it and counts it as failed');
     }
     const notifies = [...instancesForSecurity.map((i) => i.notify), ...cfg.syncGroups.map((s) => s.notify)];
     for (const nt of notifies) {
@@ -344,6 +345,7 @@ function vrrpScriptSecurity(ctx: BuildCtx, cfg: KeepalivedConfig, instancesForSe
     report(flags, '');
   }
   for (const o of [...instancesForSecurity, ...cfg.syncGroups]) o.trackScripts = o.trackScripts.filter((t) => !disabled.has(t.name));
+  return missing;
 }
 
 /** The checker's and the parent's script security checks (check_check_script_security, main.c). */
@@ -484,7 +486,7 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
     ctx.error('Non-existent interface specified in configuration', ctx.missingInterface, ConfigErr.BAD_IF,
       "keepalived's VRRP process stops on this, and so the whole daemon, unless global_defs has dynamic_interfaces");
   }
-  vrrpScriptSecurity(ctx, cfg, drafts.instances.map((d) => d.inst));
+  const missingScripts = vrrpScriptSecurity(ctx, cfg, drafts.instances.map((d) => d.inst));
   const byName = new Map<string, InstanceDraft>();
   for (const d of drafts.instances) byName.set(d.inst.name, d);
   // chk_min_cfg
@@ -514,7 +516,7 @@ export function validateConfig(ctx: BuildCtx, cfg: KeepalivedConfig, drafts: Dra
   for (const d of drafts.instances) {
     if (d.inst.vrid === undefined) continue;
     if (!d.inst.interface && !d.unset.unicastConfigured) continue;
-    const ok = completeInstance(ctx, cfg, d, d.inst.syncGroup ? syncWeight.get(d.inst.name) : undefined);
+    const ok = completeInstance(ctx, cfg, d, d.inst.syncGroup ? syncWeight.get(d.inst.name) : undefined, missingScripts);
     if (!ok) { vrrpOk = false; firstBad ??= d.inst.loc; }
     cfg.vrrpInstances.push(d.inst);
   }

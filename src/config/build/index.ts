@@ -1,7 +1,8 @@
 // Builds the typed AST from the walked keyword tree, top-level block by block in file order
 // (keepalived resolves track_script/track_file names while parsing, so a tracker defined
 // after the instance that names it is "not found": we keep that, and say where it is).
-import type { KeepalivedConfig, Tracked } from '../ast.js';
+import { lookupId } from '../../core/script-ids.js';
+import type { KeepalivedConfig, Tracked, VrrpScript } from '../ast.js';
 import type { SourceLoc } from '../diagnostics.js';
 import type { KwNode } from '../walker.js';
 import { parseIpAddressLine, parseRouteLine, parseRuleLine, RulePreferences } from './addresses.js';
@@ -65,6 +66,26 @@ export class ConfigBuilder {
     o.trackBfd = this.resolve(owner, o.trackBfd, 'bfd', 'BFD', 'bfd_instance');
   }
 
+  /** Whether the keepalived_script user exists: asked once, when a script first needs it (get_default_script_user). */
+  private defaultUserFail: boolean | undefined;
+
+  /**
+   * keepalived's vrrp_vscript_end_handler(): under enable_script_security with no script_user, a vrrp_script
+   * without a user of its own runs as keepalived_script; when that user does not exist the script is removed.
+   */
+  private scriptUserOk(s: VrrpScript, n: KwNode): boolean {
+    const g = this.cfg.global;
+    if (!g.enableScriptSecurity || g.scriptUser || s.user !== undefined || s.script?.user !== undefined) return true;
+    if (this.defaultUserFail === undefined) {
+      this.defaultUserFail = lookupId('/etc/passwd', 'keepalived_script', 2) === undefined;
+      if (this.defaultUserFail) this.ctx.error('Unable to set default user keepalived_script for script', n.endLoc ?? n.loc);
+    }
+    if (!this.defaultUserFail) return true;
+    this.ctx.error(`Unable to set default user for vrrp script ${s.name} - removing`, n.endLoc ?? n.loc, undefined,
+      "add `script_user USER` to global_defs, a `user` to the vrrp_script, or create the keepalived_script user");
+    return false;
+  }
+
   private define(kw: string, n: KwNode): void {
     if (n.args[0]) this.defined.set(`${kw}:${n.args[0].text}`, n.loc);
   }
@@ -98,7 +119,7 @@ export class ConfigBuilder {
       break;
     case 'static_routes': for (const l of n.values ?? []) { const r = parseRouteLine(ctx, l); if (r) cfg.staticRoutes.push(r); } break;
     case 'static_rules': for (const l of n.values ?? []) { const r = parseRuleLine(ctx, l, prefs); if (r) cfg.staticRules.push(r); } break;
-    case 'vrrp_script': { this.define('vrrp_script', n); const s = buildVrrpScript(ctx, n); if (s) { cfg.vrrpScripts.push(s); known.script.add(s.name); } break; }
+    case 'vrrp_script': { this.define('vrrp_script', n); const s = buildVrrpScript(ctx, n); if (s && this.scriptUserOk(s, n)) { cfg.vrrpScripts.push(s); known.script.add(s.name); } break; }
     case 'track_file': case 'vrrp_track_file': { this.define('track_file', n); const t = buildTrackFile(ctx, n); if (t) { cfg.trackFiles.push(t); known.file.add(t.name); } break; }
     case 'vrrp_track_process': { this.define('vrrp_track_process', n); const t = buildTrackProcess(ctx, n); if (t) { cfg.trackProcesses.push(t); known.process.add(t.name); } break; }
     case 'vrrp_sync_group': { const g = buildSyncGroup(ctx, n); if (g) { resolveAll(g.name, g); cfg.syncGroups.push(g); } break; }
