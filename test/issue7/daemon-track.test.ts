@@ -2,7 +2,8 @@
 // two routers and a client; real scripts, a real FIFO reader, a real SMTP listener in the client
 // namespace, and Debian's keepalived as the peer in the mixed cases. Needs root and `npm run build`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, sleep, waitFor, type Lab, type LabProcess } from '../lab/lab.js';
 import { startKeepalived, waitForSoleHolder, type KeepalivedHandle } from '../lab/keepalived.js';
@@ -403,4 +404,84 @@ vrrp_instance VI_1 {
     // the hung notify script was killed at shutdown: no orphan left
     expect((await lab.exec('r1', 'pgrep', ['-f', join(lab.tmpDir, 'hang-notify.sh')])).stdout.trim()).toBe('');
   }, 90_000);
+});
+
+describe('reload, script_user and vrrp_track_process in the daemon', () => {
+  it('the FIFO reader survives SIGHUP and gets the states again; scripts run as script_user; a tracked process moves the priority', async () => {
+    const vip = lab.vip4(251);
+    const open = mkdtempSync(join(tmpdir(), 'i7t-open-'));
+    chmodSync(open, 0o755);
+    const who = join(open, 'who');
+    writeFileSync(who, '');
+    chmodSync(who, 0o666);
+    const whoami = join(open, 'whoami.sh');
+    writeFileSync(whoami, `#!/bin/sh\nid -un > ${who}\n`);
+    chmodSync(whoami, 0o755);
+    const procBin = join(open, 'trkproc_i7t');
+    copyFileSync('/bin/sleep', procBin);
+    chmodSync(procBin, 0o755);
+    const fifoOut = join(lab.tmpDir, 'fifo-reload.out');
+    const reader = script('fifo-reader2.sh', `while read -r line; do echo "$line" >> ${fifoOut}; done < "$1"`);
+    const conf = `global_defs {
+    router_id r1
+    script_user nobody
+    vrrp_notify_fifo ${join(lab.tmpDir, 'reload.fifo')}
+    vrrp_notify_fifo_script ${reader} root
+    fifo_write_vrrp_states_on_reload
+}
+vrrp_script whoami {
+    script "${whoami}"
+    interval 1
+}
+vrrp_track_process tp {
+    process trkproc_i7t
+    weight 20
+}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 95
+    priority 100
+    advert_int 1
+    track_script {
+        whoami
+    }
+    track_process {
+        tp
+    }
+    virtual_ipaddress {
+        ${vip}/24
+    }
+}
+`;
+    const a = startOurs(lab, 'r1', conf);
+    let proc: LabProcess | undefined;
+    try {
+      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+      await waitFor(() => readFileSync(who, 'utf8').trim() === 'nobody', { timeoutMs: 5000, what: 'the script ran as nobody' });
+      await waitFor(() => lines(fifoOut).includes('INSTANCE "VI_1" MASTER 100'), { timeoutMs: 5000, what: 'MASTER on the FIFO' });
+      const readerPids = async () => (await lab.exec('r1', 'pgrep', ['-f', reader])).stdout.trim();
+      const before = await readerPids();
+      expect(before).not.toBe('');
+      // a process named trkproc_i7t appears: quorum 1 reached, +20
+      proc = lab.spawn('r1', procBin, ['600']);
+      await waitFor(() => a.log().includes('(VI_1) Changing effective priority from 100 to 120'), { timeoutMs: 5000, what: 'priority 120 with the process' });
+      await proc.stop();
+      proc = undefined;
+      await waitFor(() => a.log().includes('(VI_1) Changing effective priority from 120 to 100'), { timeoutMs: 5000, what: 'priority back to 100' });
+      // SIGHUP with the same config: the reader keeps running and the states are written again
+      const n = lines(fifoOut).length;
+      const logBefore = a.log().length;
+      process.kill(a.pid, 'SIGHUP');
+      await waitFor(() => lines(fifoOut).length > n, { timeoutMs: 10_000, what: 'states written on reload' });
+      expect(lines(fifoOut).slice(n)).toEqual(['INSTANCE "VI_1" MASTER 100']);
+      expect(await readerPids()).toBe(before);
+      expect(a.log().slice(logBefore)).toContain('Reloading');
+      expect(a.log().slice(logBefore)).not.toMatch(/Entering (BACKUP|FAULT) STATE/);
+    } finally {
+      await proc?.stop();
+      await stopAll(a);
+      rmSync(open, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // changes happened: keepalived runs them concurrently and they can overtake each other
 // (its issues #584, #996); here a MASTER script never runs after the BACKUP one that followed it.
 import type { Notify } from '../../config/ast.js';
-import type { ScriptIds } from '../../core/script-ids.js';
+import { scriptIds, type ScriptIds } from '../../core/script-ids.js';
 import { runScript, type RunResult } from '../track/script-runner.js';
 
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
@@ -13,6 +13,9 @@ export type NotifyScripts = Notify;
 export interface NotifyJob {
   argv: string[];
   what: string;
+  /** The script's own `user [group]` (else the queue's script_user). */
+  user?: string;
+  group?: string;
 }
 
 /**
@@ -24,8 +27,9 @@ export function notifyJobs(kind: 'INSTANCE' | 'GROUP', name: string, scripts: No
   const jobs: NotifyJob[] = [];
   const own = state === 'MASTER' ? scripts.master : state === 'BACKUP' ? scripts.backup : state === 'FAULT' ? scripts.fault
     : state === 'STOP' ? scripts.stop : scripts.deleted === true ? undefined : scripts.deleted;
-  if (own) jobs.push({ argv: own.argv, what: `notify_${state.toLowerCase()}` });
-  if (scripts.generic) jobs.push({ argv: [...scripts.generic.argv, kind, name, state, String(kind === 'GROUP' ? 0 : priority)], what: 'notify' });
+  const ids = (s: { user?: string; group?: string }) => ({ ...(s.user !== undefined ? { user: s.user } : {}), ...(s.group !== undefined ? { group: s.group } : {}) });
+  if (own) jobs.push({ argv: own.argv, what: `notify_${state.toLowerCase()}`, ...ids(own) });
+  if (scripts.generic) jobs.push({ argv: [...scripts.generic.argv, kind, name, state, String(kind === 'GROUP' ? 0 : priority)], what: 'notify', ...ids(scripts.generic) });
   return jobs;
 }
 
@@ -54,7 +58,8 @@ export class NotifyQueue {
     for (const job of jobs) {
       this.pending++;
       this.tail = this.tail.then(async () => {
-        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs, ...this.o.ids, ...(this.o.signal ? { signal: this.o.signal } : {}) });
+        const ids = job.user !== undefined ? scriptIds(job.user, job.group) : this.o.ids;
+        const r = await runScript({ argv: job.argv, timeoutMs: this.o.timeoutMs, ...ids, ...(this.o.signal ? { signal: this.o.signal } : {}) });
         this.pending--;
         this.o.onDone?.(job, r);
       });

@@ -25,7 +25,7 @@ class NotifyFifo {
   constructor(readonly spec: FifoSpec, private readonly log: Logger, ids: ScriptIds) {
     this.writer = new FifoWriter(spec.path, (t) => log.info(t));
     this.writer.ensure();
-    if (spec.script) this.startReader(spec.script, ids);
+    if (spec.script) this.startReader(spec.script, spec.script.user !== undefined ? scriptIds(spec.script.user, spec.script.group) : ids);
   }
 
   same(spec: FifoSpec): boolean {
@@ -112,11 +112,17 @@ export class VrrpNotifier {
     for (const f of this.fifos) f.writer.write(line);
   }
 
+  /** fifo_write_vrrp_states_on_reload: the current state as a FIFO line only. */
+  fifoState(kind: 'INSTANCE' | 'GROUP', name: string, state: string, priority: number): void {
+    this.fifo(kind, name, state, priority);
+  }
+
   /** An instance's notify action (the core's `notify`). */
   instance(iname: string, scripts: Notify, smtpAlert: boolean, state: ActionNotifyState, priority: number): void {
     // keepalived's order: the state's script, the generic script, the FIFO line, the mail
     if (state === 'MASTER_RX_LOWER_PRI') {
-      if (scripts.masterRxLowerPri) this.queue(`i:${iname}`).push({ argv: scripts.masterRxLowerPri.argv, what: 'notify_master_rx_lower_pri' });
+      const sc = scripts.masterRxLowerPri;
+      if (sc) this.queue(`i:${iname}`).push({ argv: sc.argv, what: 'notify_master_rx_lower_pri', ...(sc.user !== undefined ? { user: sc.user } : {}), ...(sc.group !== undefined ? { group: sc.group } : {}) });
     } else if (state !== 'MASTER_PRIORITY' && state !== 'BACKUP_PRIORITY') {
       this.queue(`i:${iname}`).push(...notifyJobs('INSTANCE', iname, scripts, state, priority));
     }

@@ -174,8 +174,19 @@ export class VrrpRuntime {
       this.joinGroup(e);
       this.applyTracking(e);
     }
+    const kept = [...this.entries.values()];
     for (const n of next.values()) this.startInstance(n.params, n.conf);
     for (const g of this.groups.values()) this.syncFaults(g);
+    if (cfg.global.fifoWriteVrrpStatesOnReload) {
+      // keepalived writes groups, then instances, whose state the reload did not change (it skips kept masters;
+      // we write every kept instance, which is what the option's users ask it for)
+      const groups = [...this.groups.values()];
+      const mine = kept.filter((e) => this.entries.get(e.inst.params.iname) === e);
+      this.chain = this.chain.then(() => {
+        for (const g of groups) this.notifier.fifoState('GROUP', g.conf.name, g.core.state, 0);
+        for (const e of mine) this.notifier.fifoState('INSTANCE', e.inst.params.iname, e.inst.state, e.inst.priority);
+      });
+    }
     await this.chain;
     await this.extras.reload(cfg);
     this.flushSockpool();
