@@ -206,21 +206,29 @@ vrrp_instance VI_2 {
 }
 `;
 
+const SYNC_VARIANTS: { name: string; r1: 'ours' | 'keepalived'; r2: 'ours' | 'keepalived'; host: number }[] = [
+  { name: 'keepalived-ts pair', r1: 'ours', r2: 'ours', host: 211 },
+  { name: 'keepalived-ts r1, Debian keepalived r2', r1: 'ours', r2: 'keepalived', host: 213 },
+  { name: 'Debian keepalived r1, keepalived-ts r2', r1: 'keepalived', r2: 'ours', host: 215 },
+];
+
 describe('sync group', () => {
-  it('both members move together when one member\'s tracker fails, and come back together', async () => {
-    const vips: [string, string] = [lab.vip4(211), lab.vip4(212)];
+  for (const v of SYNC_VARIANTS) it(`${v.name}: both members move together when one member's tracker fails, and come back together`, async () => {
+    const vips: [string, string] = [lab.vip4(v.host), lab.vip4(v.host + 1)];
+    const start = (kind: 'ours' | 'keepalived', ns: string, c: string) => (kind === 'ours' ? startOurs(lab, ns, c) : startKeepalived(lab, ns, c));
     const { path: chk, flag } = checkScript('r1');
     rmSync(flag, { force: true });
     const gnotes = join(lab.tmpDir, 'gnotes-r1');
     const note = script('gnote.sh', `echo "$*" >> ${gnotes}`);
-    const a = startOurs(lab, 'r1', syncConf({ router: 'r1', prio: 150, chk, vips, notes: note }));
-    const b = startOurs(lab, 'r2', syncConf({ router: 'r2', prio: 100, chk: checkScript('r2').path, vips }));
+    rmSync(gnotes, { force: true });
+    const a = start(v.r1, 'r1', syncConf({ router: 'r1', prio: 150, chk, vips, notes: note }));
+    const b = start(v.r2, 'r2', syncConf({ router: 'r2', prio: 100, chk: checkScript('r2').path, vips }));
     try {
       for (const v of vips) await waitForSoleHolder(lab, R, v, 'r1', 15_000);
       const t0 = performance.now();
       writeFileSync(flag, '');
       const ms = Math.max(await timeToHolder('r2', vips[0], t0), await timeToHolder('r2', vips[1], t0));
-      console.log(`sync group: one member's tracker fails -> both VIPs on r2 in ${ms.toFixed(0)} ms`);
+      console.log(`sync group (${v.name}): one member's tracker fails -> both VIPs on r2 in ${ms.toFixed(0)} ms`);
       expect(a.log()).toContain('VRRP_Group(G1) Syncing instances to FAULT state');
       expect(a.log()).toMatch(/\(VI_2\) Entering FAULT STATE/);
       expect(b.log()).toContain('VRRP_Group(G1) Syncing instances to MASTER state');
@@ -229,7 +237,7 @@ describe('sync group', () => {
       const t1 = performance.now();
       rmSync(flag);
       const back = Math.max(await timeToHolder('r1', vips[0], t1), await timeToHolder('r1', vips[1], t1));
-      console.log(`sync group: tracker recovers -> both VIPs back on r1 in ${back.toFixed(0)} ms`);
+      console.log(`sync group (${v.name}): tracker recovers -> both VIPs back on r1 in ${back.toFixed(0)} ms`);
       expect(a.log()).toContain('VRRP_Group(G1) Syncing instances to BACKUP state');
       expect(b.log()).toContain('VRRP_Group(G1) Syncing instances to BACKUP state');
       // the group's own notify scripts: start (BACKUP), MASTER, FAULT, BACKUP on recovery, MASTER again
