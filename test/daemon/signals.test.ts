@@ -53,6 +53,38 @@ async function cleanup(ips: string[], ...hs: (OursHandle | undefined)[]): Promis
   for (const r of R) for (const ip of ips) await lab.exec(r, 'ip', ['addr', 'del', `${ip}/24`, 'dev', 'eth0']);
 }
 
+/**
+ * One master (VRID `vrid`, VIP .`host`) on r1; `change` edits or removes its config, then SIGHUP. Resolves once
+ * `settled` is in the log and 3 s more have passed, having checked: no VIP deleted (ip monitor address), no
+ * "Entering ... STATE" after the reload, r1 still the sole holder, the parent still running.
+ */
+async function reloadKeepsRunning(vrid: number, host: number, change: (h: OursHandle) => void,
+  settled: (h: OursHandle) => string): Promise<string> {
+  const vip = lab.vip4(host);
+  const a = startOurs(lab, 'r1', conf('r1', inst('VI_1', vrid, 150, vip)));
+  let mon: LabProcess | undefined;
+  try {
+    await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
+    mon = monitor('r1');
+    await sleep(300);
+    const before = transitions(a.log());
+    change(a);
+    process.kill(a.pid, 'SIGHUP');
+    await waitFor(() => /Reload complete|keeping the running configuration/.test(a.log()), { timeoutMs: 5000, what: 'reload done' });
+    await sleep(3000);
+    expect(a.log(), a.log().split('Reloading ...')[1]).toContain(settled(a));
+    expect(deletions(mon)).toEqual([]);
+    expect(transitions(a.log())).toBe(before);
+    expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
+    expect(a.proc.child.exitCode).toBe(null);
+    return a.log();
+  } finally {
+    await mon?.stop();
+    await cleanup([vip], a);
+  }
+}
+const refused = (h: OursHandle) => `Reload of ${h.confFile} failed - keeping the running configuration`;
+
 describe('kill -9 of the VRRP child', () => {
   it('the parent respawns it, the master takes its VIP back, the peer ends BACKUP', async () => {
     const vip = lab.vip4(101);
@@ -69,12 +101,11 @@ describe('kill -9 of the VRRP child', () => {
       }, { timeoutMs: 5000, intervalMs: 20, what: 'VRRP child respawned' });
       const respawnMs = performance.now() - t0;
       expect(started).not.toBe(child);
-      // The killed child leaves its VIP configured (no clean-up ran). keepalived's respawned child starts in
-      // BACKUP (init) and, seeing itself the highest priority, goes MASTER after Master_Down_Interval unless
-      // the peer took over first; meanwhile the leftover VIP stays on r1 (keepalived removes the VIPs at
-      // start only with -X unset... it keeps them until the instance decides). The issue's "within one advert
-      // interval" holds for the respawn itself; the MASTER transition takes up to Master_Down_Interval
-      // (3 x advert_int + skew) on a fresh child, which is what we bound.
+      // The respawn itself is well within one advert interval. The new child, like keepalived's, starts its
+      // instance in BACKUP (init), removes the VIPs and becomes MASTER after Master_Down_Interval
+      // (3 x advert_int + Skew_Time = 3.41 s at priority 150), just before the peer's own timer (3.61 s)
+      // runs out, so the peer stays BACKUP. The issue's "VIP back within one advert interval" would need the
+      // child to resume MASTER at once (not keepalived's behaviour); measured here: ~3.6 s, bound 4.5 s.
       await waitFor(() => /\(VI_1\) Entering MASTER STATE/.test(a.log().split(`pid=${started}`)[1] ?? ''),
         { timeoutMs: 8000, intervalMs: 20, what: 'respawned child MASTER' });
       const masterMs = performance.now() - t0;
@@ -93,49 +124,23 @@ describe('kill -9 of the VRRP child', () => {
 
 describe('SIGHUP', () => {
   it('unchanged config: no VIP removed, no state transition', async () => {
-    const vip = lab.vip4(102);
-    const a = startOurs(lab, 'r1', conf('r1', inst('VI_1', 62, 150, vip)));
-    let mon: LabProcess | undefined;
-    try {
-      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
-      mon = monitor('r1');
-      await sleep(300);
-      const before = transitions(a.log());
-      process.kill(a.pid, 'SIGHUP');
-      await waitFor(() => /Reload finished|Reloading/.test(a.log()), { timeoutMs: 5000, what: 'reload logged' });
-      await sleep(3000);
-      expect(deletions(mon)).toEqual([]);
-      expect(transitions(a.log())).toBe(before);
-      expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
-    } finally {
-      await mon?.stop();
-      await cleanup([vip], a);
-    }
+    await reloadKeepsRunning(62, 102, () => undefined, () => 'Reload complete');
   }, 60_000);
 
   it('broken config: the old config keeps running, the error names file:line', async () => {
-    const vip = lab.vip4(103);
-    const a = startOurs(lab, 'r1', conf('r1', inst('VI_1', 63, 150, vip)));
-    let mon: LabProcess | undefined;
-    try {
-      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
-      mon = monitor('r1');
-      await sleep(300);
-      const before = transitions(a.log());
-      // An out-of-range VRID is an error (keepalived -t exits 5 on it); an out-of-range priority only warns.
-      writeFileSync(a.confFile, conf('r1', inst('VI_1', 300, 150, vip)));
-      process.kill(a.pid, 'SIGHUP');
-      await waitFor(() => /Reload complete|keeping the running configuration/.test(a.log()), { timeoutMs: 5000, what: 'reload done' });
-      await sleep(3000);
-      expect(a.log(), a.log().split('Reloading ...')[1]).toContain(`Reload of ${a.confFile} failed - keeping the running configuration`);
-      expect(a.log()).toContain(`(${a.confFile}: Line 7) (VI_1): VRID '300' not valid - must be between 1 & 255`);
-      expect(deletions(mon)).toEqual([]);
-      expect(transitions(a.log())).toBe(before);
-      expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
-    } finally {
-      await mon?.stop();
-      await cleanup([vip], a);
-    }
+    let file = '';
+    // An out-of-range VRID is an error (keepalived -t exits 5 on it); an out-of-range priority only warns.
+    const log = await reloadKeepsRunning(63, 103, (h) => {
+      file = h.confFile;
+      writeFileSync(h.confFile, conf('r1', inst('VI_1', 300, 150, lab.vip4(103))));
+    }, refused);
+    expect(log).toContain(`(${file}: Line 7) (VI_1): VRID '300' not valid - must be between 1 & 255`);
+  }, 60_000);
+
+  it('config file deleted before the reload: a clear message, the old config keeps running', async () => {
+    let file = '';
+    const log = await reloadKeepsRunning(64, 104, (h) => { file = h.confFile; unlinkSync(h.confFile); }, refused);
+    expect(log).toContain(`Config files missing '${file}'`);
   }, 60_000);
 
   it('removing one of three instances: it sends priority 0 and drops its VIP, the other two are untouched', async () => {
@@ -173,30 +178,6 @@ describe('SIGHUP', () => {
     }
   }, 60_000);
 
-  it('config file deleted before the reload: a clear message, the old config keeps running', async () => {
-    const vip = lab.vip4(104);
-    const a = startOurs(lab, 'r1', conf('r1', inst('VI_1', 64, 150, vip)));
-    let mon: LabProcess | undefined;
-    try {
-      await waitForSoleHolder(lab, R, vip, 'r1', 15_000);
-      mon = monitor('r1');
-      await sleep(300);
-      const before = transitions(a.log());
-      unlinkSync(a.confFile);
-      process.kill(a.pid, 'SIGHUP');
-      await waitFor(() => a.log().includes(`Reload of ${a.confFile} failed - keeping the running configuration`),
-        { timeoutMs: 5000, what: 'reload refused' });
-      expect(a.log()).toContain(`Config files missing '${a.confFile}'`);
-      await sleep(3000);
-      expect(deletions(mon)).toEqual([]);
-      expect(transitions(a.log())).toBe(before);
-      expect(await holders(lab, R, vip)).toEqual([lab.ns('r1')]);
-      expect(a.proc.child.exitCode).toBe(null);
-    } finally {
-      await mon?.stop();
-      await cleanup([vip], a);
-    }
-  }, 60_000);
 });
 
 describe('SIGTERM', () => {
