@@ -1,7 +1,7 @@
 // Adapts the config pipeline's loadConfig() (src/config/load.ts) to the parent's
 // ConfigLoader contract: which children to run, what to log, whether to go on.
 import { loadConfig } from '../config/load.js';
-import { keepalivedPrefix } from '../config/diagnostics.js';
+import { ConfigErr, keepalivedPrefix } from '../config/diagnostics.js';
 import type { KeepalivedConfig, Script } from '../config/ast.js';
 import type { StartStopScript } from './start-stop-script.js';
 import type { LoadedConfig, LoadFlags } from './config-loader.js';
@@ -56,8 +56,11 @@ export async function loadDaemonConfig(file: string, configId: string, opts: Loa
   } catch (e) {
     return { ok: false, config: undefined, diagnostics: [...diagnostics, `internal error: config cannot be sent to the children: ${(e as Error).message}`], haveVrrpConfig: false, haveCheckerConfig: false, exitCode: 70 };
   }
+  // Errors that make `-t` fail (not warnings, deprecations or the script-security warning).
+  const hasErrors = r.diagnostics.some((d) => d.err !== ConfigErr.OK && d.err < ConfigErr.WARNING);
   return {
     ok: exitCode === undefined,
+    hasErrors,
     config: r.config,
     diagnostics,
     haveVrrpConfig: haveVrrpConfig(r.config),

@@ -8,6 +8,11 @@ import type { StartStopScript } from './start-stop-script.js';
 export interface LoadedConfig {
   /** false: the config can't be used (start-up aborts; a reload keeps the running config). */
   ok: boolean;
+  /**
+   * The config has errors that `-t` reports (a dropped instance, a bad value): start-up runs what is left, as
+   * keepalived does, but a reload refuses it and keeps the running config.
+   */
+  hasErrors?: boolean;
   /** Sent verbatim to the children; must survive structured clone (no functions). */
   config: unknown;
   /** Messages to log, already in keepalived's wording. */

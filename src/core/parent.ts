@@ -201,7 +201,8 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     const unsupported = Object.entries(current.fixedAtReload ?? {})
       .filter(([k, v]) => (next.fixedAtReload?.[k] ?? '') !== v).map(([k]) => k);
     for (const k of unsupported) logger.info(`Cannot change ${k} at a reload - please restart keepalived`);
-    if (!next.ok || unsupported.length) {
+    if (next.ok && next.hasErrors) logger.info(`${configFile} has configuration errors - not applying it`);
+    if (!next.ok || next.hasErrors || unsupported.length) {
       // keepalived 2.2.7 would let the children die on a broken config (PR #1660); we keep it running.
       logger.err(`Reload of ${configFile} failed - keeping the running configuration`);
       perform(gate.reloadAborted());
