@@ -4,7 +4,12 @@ import type { TimerName } from './timers.js';
 import type { ReceivedPacket } from './validate.js';
 
 export type VrrpEvent =
-  | { type: 'start' }
+  /**
+   * `vipsPresent`: every VIP of the instance is still on its interface, left there by a VRRP process that died
+   * (a respawned child): the instance keeps them and claims mastership after one advert interval unless a
+   * master is heard, instead of dropping them for a whole Master_Down_Interval.
+   */
+  | { type: 'start'; vipsPresent?: boolean }
   | { type: 'packetReceived'; rx: ReceivedPacket }
   | { type: 'timerFired'; timer: TimerName }
   /** `interface`, a VIP's dev or a track_interface without weight went up/down. */

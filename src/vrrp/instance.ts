@@ -89,7 +89,7 @@ export class VrrpInstance {
     this.out = [];
     this.nowUs = msToUs(nowMs);
     switch (ev.type) {
-      case 'start': this.onStart(); break;
+      case 'start': this.onStart(ev.vipsPresent === true); break;
       case 'packetReceived': this.onPacket(ev.rx); break;
       case 'timerFired': this.onTimer(ev.timer); break;
       case 'interfaceDown': this.onFault(`interface ${ev.ifname}`); break;
@@ -181,10 +181,24 @@ export class VrrpInstance {
   // ---- start / stop --------------------------------------------------------------------------------
 
   /** vrrp_init_state() + vrrp_init_instance_sands() (vrrp_scheduler.c). */
-  private onStart(): void {
+  private onStart(vipsPresent = false): void {
     if (this.stateV !== 'INIT') return;
     if (this.params.auth.type === 'AH' && this.params.version === 2) {
       this.log(`(${this.n}) IPSEC-AH authentication is not supported; all adverts will be rejected`, false, 'error');
+    }
+    const resume = vipsPresent && this.faults.size === 0 && this.basePriority !== VRRP_PRIO_OWNER;
+    if (resume) {
+      // A respawned child finds the VIPs its predecessor held: keep them and take over after one advert
+      // interval unless a master speaks (keepalived drops them and waits a whole Master_Down_Interval).
+      this.log(`(${this.n}) VIPs still set from a previous run - resuming as MASTER after one advert interval unless a master is heard`);
+      this.vipSet = true;
+      this.stateV = 'BACKUP';
+      this.wantState = 'MASTER';
+      this.setState('BACKUP', 'init');
+      this.notify('BACKUP');
+      this.msDownTimerUs = this.masterAdverIntUs + skewUs(this.params.version, 1, this.masterAdverIntUs);
+      this.schedule('masterDown', this.nowUs + this.msDownTimerUs);
+      return;
     }
     this.removeVips(); // clear VIPs left over by a previous run (observed at start-up)
     if (this.faults.size > 0) {
@@ -482,6 +496,7 @@ export class VrrpInstance {
         }
       }
       this.wantState = 'BACKUP';
+      if (this.vipSet) this.removeVips(); // a resumed instance hears a master: the VIPs are not ours
       this.schedule('masterDown', this.nowUs + this.msDownTimerUs);
       return;
     }

@@ -78,6 +78,8 @@ export class VrrpRuntime {
   private cfg!: KeepalivedConfig;
   private chain: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Within start(): instances found holding their VIPs resume (a respawned child), not on reloads. */
+  private starting = false;
   /** keepalived prints its socket pool after the instances' init lines. */
   private sockpoolLines: string[] = [];
 
@@ -92,6 +94,7 @@ export class VrrpRuntime {
 
   async start(cfg: KeepalivedConfig): Promise<void> {
     this.cfg = cfg;
+    this.starting = true;
     this.log.info('Registering Kernel netlink reflector');
     this.monitor = new NetlinkMonitor({ onEvent: (e) => this.onNetEvent(e), onError: (m) => this.log.err(m) });
     this.log.info('Registering Kernel netlink command channel');
@@ -115,6 +118,7 @@ export class VrrpRuntime {
       if (!m.ok) { this.log.err(m.error); continue; }
       this.startInstance(m.params, m.conf);
     }
+    this.starting = false;
     for (const g of this.groups.values()) this.groupOutput(g, g.core.started((m) => this.memberView(m)));
     await this.chain;
     this.flushSockpool();
@@ -237,7 +241,13 @@ export class VrrpRuntime {
     this.applyTracking(e);
     // An unweighted script that has not reported yet keeps the instance in INIT (keepalived num_script_init).
     if (this.tracking.waitingForScripts(conf, this.groupOf(e)?.conf)) e.pendingStart = true;
-    else this.feed(e, { type: 'start' });
+    else this.feed(e, { type: 'start', vipsPresent: this.vipsPresent(conf, params) });
+  }
+
+  /** Every VIP of the instance (IPv4 only: the facts list those) is on its interface already: a respawned child. */
+  private vipsPresent(conf: ConfInstance, params: VrrpInstanceParams): boolean {
+    if (!this.starting || !conf.vips.length) return false;
+    return conf.vips.every((a) => !a.address.includes(':') && (this.facts.get(a.dev ?? params.interface)?.ipv4.includes(a.address) ?? false));
   }
 
   // ---- tracking and sync groups ------------------------------------------------------------------
