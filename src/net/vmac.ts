@@ -1,7 +1,7 @@
 // use_vmac: a private-mode macvlan `vrrp.<VRID>` on the instance's interface carrying the
 // RFC 5798 §7.3 virtual MAC, created over rtnetlink as keepalived's vrrp_vmac.c
 // netlink_link_add_vmac() does, with the sysctls of vrrp_if_config.c.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { AttrStream, FlagsNew, ifla, type RtNetlinkSocket, type StreamData } from 'netlink';
 import { Addresses } from './addresses.js';
 import { macToBuffer } from './inet.js';
@@ -36,6 +36,56 @@ export function getSysctl(ifname: string, param: string): number | undefined {
 }
 
 export const setSysctl = (ifname: string, param: string, value: number) => setSysctlAt('ipv4', ifname, param, value);
+
+/**
+ * IPv4 VMACs need rp_filter 0, which only takes effect with net.ipv4.conf.all.rp_filter 0
+ * (vrrp_if_config.c clear_rp_filter()): raise default and every interface below all's value to it,
+ * then set all to 0. restoreRpFilter() undoes what is still as we left it. Returns the NOTICE lines.
+ */
+interface RpSaved { all: number; def?: number; ifs: Map<string, number> }
+let rpSaved: RpSaved | undefined;
+
+export function clearRpFilter(): string[] {
+  if (rpSaved) return [];
+  const all = getSysctl('all', 'rp_filter');
+  if (all === undefined) return ['Unable to read sysctl net.ipv4.conf.all.rp_filter'];
+  if (all === 0) return [];
+  const out: string[] = [];
+  const saved: RpSaved = { all, ifs: new Map() };
+  const def = getSysctl('default', 'rp_filter');
+  if (def !== undefined && def < all) {
+    out.push(`NOTICE: setting sysctl net.ipv4.conf.default.rp_filter from ${def} to ${all}`);
+    setSysctl('default', 'rp_filter', all);
+    saved.def = def;
+  }
+  let names: string[] = [];
+  try { names = readdirSync('/proc/sys/net/ipv4/conf').filter((n) => n !== 'all' && n !== 'default'); } catch { /* none */ }
+  for (const n of names) {
+    const v = getSysctl(n, 'rp_filter');
+    if (v !== undefined && v < all) { saved.ifs.set(n, v); setSysctl(n, 'rp_filter', all); }
+  }
+  out.push(`NOTICE: setting sysctl net.ipv4.conf.all.rp_filter from ${all} to 0`);
+  setSysctl('all', 'rp_filter', 0);
+  rpSaved = saved;
+  return out;
+}
+
+export function restoreRpFilter(): string[] {
+  const saved = rpSaved;
+  rpSaved = undefined;
+  if (!saved) return [];
+  const out: string[] = [];
+  if (getSysctl('all', 'rp_filter') === 0) {
+    out.push(`NOTICE: resetting sysctl net.ipv4.conf.all.rp_filter to ${saved.all}`);
+    setSysctl('all', 'rp_filter', saved.all);
+  }
+  if (saved.def !== undefined && getSysctl('default', 'rp_filter') === saved.all) {
+    out.push(`NOTICE: resetting sysctl net.ipv4.conf.default.rp_filter to ${saved.def}`);
+    setSysctl('default', 'rp_filter', saved.def);
+  }
+  for (const [n, v] of saved.ifs) if (getSysctl(n, 'rp_filter') === saved.all) setSysctl(n, 'rp_filter', v);
+  return out;
+}
 
 function setSysctlAt(fam: 'ipv4' | 'ipv6', ifname: string, param: string, value: number): string | undefined {
   try { writeFileSync(sysctlPath(ifname, param, fam), `${value}\n`); return undefined; } catch (e) {

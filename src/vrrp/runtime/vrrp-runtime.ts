@@ -53,12 +53,6 @@ function socketKeyOf(p: VrrpInstanceParams, group: string): string {
     : `${p.interface}|${p.family}|m|${group}`;
 }
 
-/** The config with the interfaces the network extras chose (VMACs) put in place of the configured ones. */
-function withInterfaces(cfg: KeepalivedConfig, ifnames: ReadonlyMap<string, string>): KeepalivedConfig {
-  if (!ifnames.size) return cfg;
-  return { ...cfg, vrrpInstances: cfg.vrrpInstances.map((v) => ifnames.has(v.name) ? { ...v, interface: ifnames.get(v.name) as string } : v) };
-}
-
 export class VrrpRuntime {
   private readonly now: Clock;
   private readonly log: Logger;
@@ -114,7 +108,7 @@ export class VrrpRuntime {
     await this.tracking.start(cfg);
     await this.extras.start(cfg);
     this.setGroups(cfg);
-    for (const m of mapInstances(withInterfaces(cfg, await this.extras.prepare(cfg)), this.facts)) {
+    for (const m of mapInstances(await this.extras.prepare(cfg), this.facts)) {
       if (!m.ok) { this.log.err(m.error); continue; }
       this.startInstance(m.params, m.conf);
     }
@@ -156,7 +150,7 @@ export class VrrpRuntime {
     this.garp.close();
     this.garp = this.newGarpQueue(cfg);
     const next = new Map<string, { params: VrrpInstanceParams; conf: ConfInstance }>();
-    for (const m of mapInstances(withInterfaces(cfg, await this.extras.prepare(cfg)), this.facts)) {
+    for (const m of mapInstances(await this.extras.prepare(cfg), this.facts)) {
       if (!m.ok) { this.log.err(m.error); continue; }
       next.set(instanceKey(m.params), m);
     }
@@ -479,9 +473,13 @@ export class VrrpRuntime {
         const pick = (list: IpAddress[], want: string[]): IpAddress[] => list.filter((x) => want.includes(x.address));
         const setup = { addrs: this.addrs, ifindex: (n: string) => this.facts.get(n)?.ifindex, log: (t: string) => this.log.err(`(${p.iname}) ${t}`) };
         const kind = a.type === 'addVips' ? 'add' : 'remove';
-        if (kind === 'remove') await this.extras.beforeRemoveVips(e.conf, p);
+        // keepalived's order: drop rules, VIPs, routes/rules on becoming MASTER; the reverse on leaving it
+        const addrs = [...a.vips, ...a.evips];
+        if (kind === 'add') await this.extras.beforeAddVips(e.conf, p, addrs);
+        else await this.extras.beforeRemoveVips(e.conf, p, addrs);
         await applyVips(setup, kind, [...pick(e.conf.vips, a.vips), ...pick(e.conf.evips, a.evips)], p.interface);
-        if (kind === 'add') await this.extras.afterAddVips(e.conf, p);
+        if (kind === 'add') await this.extras.afterAddVips(e.conf, p, addrs);
+        else await this.extras.afterRemoveVips(e.conf, p, addrs);
         return;
       }
       case 'sendGarp': {
