@@ -3,23 +3,21 @@
 // (keepalived check/check_daemon.c start_check / reload_check_thread / checker_terminate_phase1).
 import { hostname } from 'node:os';
 import type { KeepalivedConfig } from '../config/ast.js';
+import { scriptIds, type ScriptIds } from '../core/script-ids.js';
 import { ChildExit, KEEPALIVED_EXIT, runChild, type ChildContext, type ChildDaemon } from '../core/child.js';
 import { IpvsClient, IpvsError } from '../ipvs/index.js';
 import type { Logger } from '../log/logger.js';
-import { FifoWriter } from '../vrrp/notify/fifo.js';
+import { NotifyFifo } from '../vrrp/runtime/notify.js';
 import { sendSmtpAlert } from '../vrrp/notify/smtp.js';
-import { runScript } from '../vrrp/track/script-runner.js';
 import { type CheckerPlan, mapConfig } from './config-map.js';
 import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
 import { LocalAddresses } from './lvs/addresses.js';
 import { dumpCheckData } from './lvs/dump.js';
 import { modprobe } from './lvs/modprobe.js';
-import { dropRepeatedQuorum, type KeptQuorum, migrateCheckers } from './lvs/migrate.js';
+import { dropRepeatedQuorum, type Migration, migrateCheckers } from './lvs/migrate.js';
 import { formatRs, formatVs } from './format.js';
+import { notifyScriptIds, runNotifyScript } from './notify-scripts.js';
 import { CheckRunner, type SinkAction } from './runner.js';
-
-/** Notify scripts have no timeout in keepalived (notify_exec); this only bounds a hung one. */
-const NOTIFY_SCRIPT_BOUND_MS = 3_600_000;
 
 /** What happens to the engine's actions: all of them, or (shutdown with -I / lvs_flush_on_stop) fewer. */
 type SinkMode = 'all' | 'notifiesOnly' | 'none';
@@ -36,11 +34,14 @@ class CheckerDaemon implements ChildDaemon {
   private mode: SinkMode = 'all';
   private sync?: IpvsSync;
   private client?: IpvsClient;
-  private readonly fifos: FifoWriter[] = [];
+  private fifos: NotifyFifo[] = [];
+  private ids = new Map<string[], ScriptIds>();
   /** Local addresses, watched only while some virtual server uses ha_suspend. */
   private addrs?: LocalAddresses;
 
-  constructor(private cfg: KeepalivedConfig, private plan: CheckerPlan, private readonly ctx: ChildContext) {}
+  constructor(private cfg: KeepalivedConfig, private plan: CheckerPlan, private readonly ctx: ChildContext) {
+    this.ids = notifyScriptIds(cfg, plan);
+  }
 
   private get log(): Logger {
     return this.ctx.logger;
@@ -89,36 +90,50 @@ class CheckerDaemon implements ChildDaemon {
     }
   }
 
+  /**
+   * notify_fifo_open(): notify_fifo and lvs_notify_fifo, each with its reader script started (as its own
+   * user, else script_user) with the FIFO's name appended; a FIFO whose path and script a reload keeps
+   * stays open with its reader. The LVS FIFO is ignored when it is the global one, as keepalived does.
+   */
   private openFifos(): void {
-    for (const f of this.fifos) f.close();
-    this.fifos.length = 0;
-    for (const spec of [this.cfg.global.notifyFifo, this.cfg.global.lvsNotifyFifo]) {
+    const g = this.cfg.global;
+    const want = [g.notifyFifo];
+    if (g.lvsNotifyFifo && g.notifyFifo && g.lvsNotifyFifo.path === g.notifyFifo.path) {
+      this.log.info(`notify FIFO ${g.lvsNotifyFifo.path} has been specified for global and LVS FIFO - ignoring LVS FIFO`);
+    } else want.push(g.lvsNotifyFifo);
+    const ids = scriptIds(g.scriptUser?.user, g.scriptUser?.group);
+    const keep: NotifyFifo[] = [];
+    for (const spec of want) {
       if (!spec) continue;
-      const w = new FifoWriter(spec.path, (t) => this.log.info(t));
-      w.ensure();
-      this.fifos.push(w);
+      keep.push(this.fifos.find((f) => f.same(spec)) ?? new NotifyFifo(spec, this.log, ids));
     }
+    for (const f of this.fifos) if (!keep.includes(f)) f.close();
+    this.fifos = keep;
   }
 
   /**
    * A fresh engine on the current plan; actions of older engines are dropped. On a reload (`kept`) its
    * start-up actions are filtered of quorum announcements keepalived would not repeat.
    */
-  private launch(kept?: KeptQuorum): void {
+  private launch(migration?: Migration): void {
     const gen = ++this.generation;
     this.mode = 'all';
-    let buffer: SinkAction[] | null = kept ? [] : null;
+    let buffer: SinkAction[] | null = migration ? [] : null;
+    const other = this.cfg.global.other;
     this.runner = new CheckRunner(this.plan.virtualServers.map((v) => v.spec), (a) => {
       if (gen !== this.generation) return;
       if (buffer) buffer.push(a);
       else this.dispatch(a);
+    }, {
+      rsInitNotifies: 'rs_init_notifies' in other, noCheckerEmails: 'no_checker_emails' in other,
+      ...(migration ? { carry: migration.carry } : {}),
     });
     for (const ip of this.addrs?.present() ?? []) this.runner.addressChanged(ip, true);
     this.runner.start();
-    if (buffer && kept) {
+    if (buffer && migration) {
       const startup = buffer;
       buffer = null;
-      for (const a of dropRepeatedQuorum(startup, kept, this.runner.snapshot(), this.plan)) this.dispatch(a);
+      for (const a of dropRepeatedQuorum(startup, migration.kept, this.runner.snapshot(), this.plan)) this.dispatch(a);
     }
     // register_checkers_thread() logs this whether or not any BFD_CHECK exists (keepalived built with BFD).
     this.log.info('Activating BFD healthchecker');
@@ -135,12 +150,10 @@ class CheckerDaemon implements ChildDaemon {
         if (this.mode === 'all') this.log.info(a.text);
         return;
       case 'runScript':
-        void runScript({ argv: a.argv, timeoutMs: NOTIFY_SCRIPT_BOUND_MS }).then((r) => {
-          if (r.outcome.kind === 'error') this.log.err(`${a.why} script ${a.argv[0]}: ${r.outcome.reason}`);
-        });
+        void runNotifyScript(a, this.ids.get(a.argv), (t) => this.log.err(t));
         return;
       case 'notifyFifo':
-        for (const f of this.fifos) f.write(a.line);
+        for (const f of this.fifos) f.writer.write(a.line);
         return;
       case 'smtpAlert':
         this.mail(a.subject, a.body);
@@ -165,7 +178,7 @@ class CheckerDaemon implements ChildDaemon {
     const plan = mapConfig(cfg);
     for (const l of plan.logs) this.log.info(l);
     const oldState = this.runner?.snapshot() ?? [];
-    const kept = migrateCheckers(this.plan, oldState, plan);
+    const migration = migrateCheckers(this.plan, oldState, plan);
     // The old engine goes quietly: its real servers stay in IPVS unless the new config drops them.
     this.mode = 'none';
     this.generation++;
@@ -189,9 +202,10 @@ class CheckerDaemon implements ChildDaemon {
     }
     this.cfg = cfg;
     this.plan = plan;
+    this.ids = notifyScriptIds(cfg, plan);
     this.openFifos();
     await this.watchAddresses();
-    this.launch(kept);
+    this.launch(migration);
     await this.sync?.settleReload();
   }
 

@@ -20,6 +20,8 @@ export interface RsState {
   set: boolean;
   effectiveWeight: number;
   numFailedCheckers: number;
+  /** Kept across a reload: its state came from the old engine (keepalived rs->reloaded). */
+  reloaded?: boolean;
 }
 
 export interface SorryState {
@@ -73,6 +75,10 @@ export class VsPool {
   /** init_service_rs() + update_quorum_state(init) + inhibited sorry server (init_service_vs). */
   init(): void {
     for (const r of this.rs) {
+      if (r.reloaded) {
+        this.initReloaded(r);
+        continue;
+      }
       if ((!r.numFailedCheckers && !r.alive) || (r.spec.inhibitOnFailure && !r.set)) {
         this.ipvsRs(true, r);
         if (!r.numFailedCheckers) {
@@ -88,6 +94,21 @@ export class VsPool {
       s.set = true;
       this.out.push({ type: 'addSorryServer', vs: this.spec, rs: s.spec, weight: 0 });
     }
+  }
+
+  /**
+   * The end of migrate_checkers() for a kept real server: no failed checker → it is (or now comes) up,
+   * else it stays out (inhibited: weight 0). Nothing is announced for a state that did not change; the
+   * IPVS add of a server already in is still emitted so the sync layer knows the new engine keeps it.
+   */
+  private initReloaded(r: RsState): void {
+    if (!r.numFailedCheckers) {
+      if (r.alive) this.ipvsRs(true, r);
+      else this.performSvrState(r, true);
+      return;
+    }
+    r.alive = false;
+    if (r.spec.inhibitOnFailure) this.ipvsRs(true, r);
   }
 
   private doVsNotifies(init: boolean, threshold: number, weightSum: number, stopping: boolean): void {

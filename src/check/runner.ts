@@ -21,7 +21,10 @@ export class CheckRunner {
   private stopped = false;
 
   constructor(vss: VirtualServerSpec[], private readonly sink: (a: SinkAction) => void, opts: CheckRunnerOptions = {}) {
-    this.sched = new CheckScheduler(vss, { random: opts.random ?? Math.random, noCheckerEmails: opts.noCheckerEmails ?? false, rsInitNotifies: opts.rsInitNotifies ?? false });
+    this.sched = new CheckScheduler(vss, {
+      random: opts.random ?? Math.random, noCheckerEmails: opts.noCheckerEmails ?? false, rsInitNotifies: opts.rsInitNotifies ?? false,
+      ...(opts.carry ? { carry: opts.carry } : {}),
+    });
     const t0 = performance.now();
     this.now = opts.now ?? (() => performance.now() - t0);
     this.probe = opts.probe ?? defaultProbe;

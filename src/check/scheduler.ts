@@ -4,7 +4,7 @@
 import { type CheckerState, type EpilogCtx, type EpilogOutcome, httpResult, miscResult, smtpResult, tcpEpilog, upRetryResult } from './epilog.js';
 import { formatPair, formatRs, formatVs } from './format.js';
 import { IPVS_WEIGHT_LIMIT, type RsState, VsPool } from './pool.js';
-import type { CheckAction, CheckEvent, CheckerSpec, FileCheckSpec, ProbeResult, VirtualServerSpec } from './types.js';
+import type { CheckAction, CheckerCarry, CheckEvent, CheckerSpec, FileCheckSpec, ProbeResult, RsCarry, VirtualServerSpec } from './types.js';
 
 /** BOOTSTRAP_DELAY (lib/scheduler.h): checkers start 1 s after start-up, plus their warmup share. */
 export const BOOTSTRAP_DELAY_MS = 1000;
@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   noCheckerEmails?: boolean;
   /** global_defs rs_init_notifies. */
   rsInitNotifies?: boolean;
+  /** On a reload: the old engine's state of the real servers the new config keeps, by rsKey(vs, rs). */
+  carry?: ReadonlyMap<string, RsCarry>;
 }
 
 interface Entry {
@@ -29,6 +31,48 @@ interface Entry {
 
 export function checkerId(vs: number, rs: number, checker: number): string {
   return `${vs}/${rs}/${checker}`;
+}
+
+/** Key of a real server in SchedulerOptions.carry. */
+export function rsKey(vs: number, rs: number): string {
+  return `${vs}/${rs}`;
+}
+
+/**
+ * migrate_checkers() on the new engine's side: kept checkers take their old is_up, has_run and retry_it
+ * (bounded by the new retry), so their next result is logged and notified only if it changes something;
+ * MISC keeps its last exit code (misc_dynamic weight), FILE its weight contribution. When the server
+ * has a failed checker, or was down with no checker run yet, its checkers that never ran start as a
+ * fresh alpha/non-alpha checker does.
+ */
+function carryIn(rs: RsState, cs: CheckerState[], carry: RsCarry): void {
+  rs.reloaded = true;
+  rs.alive = carry.alive;
+  cs.forEach((c, ci) => {
+    const k: CheckerCarry | undefined = carry.checkers[ci];
+    c.retryIt = 0;
+    if (!k) return;
+    c.hasRun = k.hasRun;
+    if (k.hasRun) c.isUp = k.isUp;
+    if (k.retryIt && c.spec.retry) c.retryIt = Math.min(k.retryIt, c.spec.retry - 1);
+    if (c.spec.type === 'MISC_CHECK' && k.lastExitCode !== undefined) {
+      c.lastExitCode = k.lastExitCode;
+      if (c.spec.miscDynamic && k.lastExitCode >= 2) c.curWeight = k.lastExitCode - 2 - rs.spec.weight;
+    }
+    if (c.spec.type === 'FILE_CHECK' && k.curWeight !== undefined) c.curWeight = k.curWeight;
+  });
+  rs.numFailedCheckers = cs.filter((c) => c.hasRun && !c.isUp).length;
+  if (rs.numFailedCheckers || (!carry.alive && !cs.some((c) => c.hasRun))) {
+    for (const c of cs) {
+      if (c.hasRun) continue;
+      if (c.spec.alpha && c.isUp) {
+        c.isUp = false;
+        rs.numFailedCheckers++;
+      }
+      c.retryIt = c.spec.retry;
+    }
+  }
+  rs.effectiveWeight = rs.spec.weight + cs.reduce((sum, c) => sum + c.curWeight, 0);
 }
 
 export class CheckScheduler {
@@ -46,6 +90,8 @@ export class CheckScheduler {
       this.pools.push(pool);
       vs.realServers.forEach((rsSpec, ri) => {
         const rs = pool.rs[ri]!;
+        const carry = opts.carry?.get(rsKey(vi, ri));
+        const states: CheckerState[] = [];
         rsSpec.checkers.forEach((spec, ci) => {
           const id = checkerId(vi, ri, ci);
           const c: CheckerState = {
@@ -54,12 +100,14 @@ export class CheckScheduler {
             retryIt: spec.retry, curWeight: 0, lastExitCode: 0,
             urlIt: spec.type === 'HTTP_GET' || spec.type === 'SSL_GET' ? 0 : null, failedUrl: null, lenMismatch: new Map(), lastRanMs: 0,
           };
-          if (spec.alpha) {
+          if (spec.alpha && !carry) {
             c.isUp = false;
             rs.numFailedCheckers++;
           }
+          states.push(c);
           this.entries.set(id, { c, pool, rs, running: false, enabled: true });
         });
+        if (carry) carryIn(rs, states, carry);
       });
     });
   }
@@ -235,17 +283,21 @@ export class CheckScheduler {
   }
 
   /** Read-only view for tests and dumps. */
-  snapshot(): Array<{ vs: string; quorumUp: boolean; rs: Array<{ rs: string; alive: boolean; set: boolean; weight: number; checkersUp: boolean[] }> }> {
+  snapshot(): Array<{ vs: string; quorumUp: boolean; rs: Array<{ rs: string; alive: boolean; set: boolean; weight: number; checkersUp: boolean[]; checkers: CheckerCarry[] }> }> {
     return this.pools.map((p, vi) => ({
       vs: formatVs(p.spec),
       quorumUp: p.quorumStateUp,
-      rs: p.rs.map((r, ri) => ({
-        rs: formatRs(r.spec, p.spec),
-        alive: r.alive,
-        set: r.set,
-        weight: r.effectiveWeight,
-        checkersUp: r.spec.checkers.map((_, ci) => this.entries.get(checkerId(vi, ri, ci))!.c.isUp),
-      })),
+      rs: p.rs.map((r, ri) => {
+        const cs = r.spec.checkers.map((_, ci) => this.entries.get(checkerId(vi, ri, ci))!.c);
+        return {
+          rs: formatRs(r.spec, p.spec),
+          alive: r.alive,
+          set: r.set,
+          weight: r.effectiveWeight,
+          checkersUp: cs.map((c) => c.isUp),
+          checkers: cs.map((c) => ({ isUp: c.isUp, hasRun: c.hasRun, retryIt: c.retryIt, lastExitCode: c.lastExitCode, curWeight: c.curWeight })),
+        };
+      }),
     }));
   }
 }

@@ -179,6 +179,23 @@ export interface LengthMismatch {
   rxBytes: number;
 }
 
+/** A checker's state carried across a reload (keepalived migrate_checkers / migrate_misc_check). */
+export interface CheckerCarry {
+  isUp: boolean;
+  hasRun: boolean;
+  retryIt: number;
+  /** MISC_CHECK: the last exit code (misc_dynamic weight is recomputed from it). */
+  lastExitCode?: number;
+  /** FILE_CHECK: the weight contribution of the file's last value. */
+  curWeight?: number;
+}
+
+/** A real server the new config keeps: its alive flag and, per new checker, the matching old checker's state. */
+export interface RsCarry {
+  alive: boolean;
+  checkers: Array<CheckerCarry | undefined>;
+}
+
 /** Identifies one checker: indices into the config, stable across a run. */
 export interface CheckerRef {
   vs: number;

@@ -76,9 +76,9 @@ describe('state across a reload (migrate_checkers)', () => {
     expect(s1.ipvs().map(([, x]) => x)).toContain('add-sorry 10.9.0.6:8080 w1');
 
     const p2 = plan('vm-reload.conf');
-    const kept = migrateCheckers(p1, s1.sched.snapshot(), p2);
+    const { kept, carry } = migrateCheckers(p1, s1.sched.snapshot(), p2);
     expect([...kept.keys()].sort()).toEqual(['FWM 7', '[10.9.0.1]:tcp:80', '[10.9.0.1]:tcp:81', '[10.9.0.1]:tcp:82', '[KTS_VSG]:0']);
-    const sched2 = new CheckScheduler(p2.virtualServers.map((v) => v.spec), { random: () => 0 });
+    const sched2 = new CheckScheduler(p2.virtualServers.map((v) => v.spec), { random: () => 0, carry });
     const s2 = new SimLoop(sched2, probe);
     s2.start();
     const startup = dropRepeatedQuorum(sink(s2.actions.map(({ a }) => a)), kept, sched2.snapshot(), p2);
@@ -90,5 +90,13 @@ describe('state across a reload (migrate_checkers)', () => {
     expect(text).toContain('addSorryServer 10.9.0.6:8080');
     s2.run(20_000);
     expect(s2.ipvs().map(([, x]) => x).filter((x) => x.includes('10.9.0.4'))).toEqual([]);
+    // Kept checkers carry their state: the dead server's failure and the live servers' success are not
+    // logged again, and no notify_down or FIFO line repeats for 10.9.0.4 (it had both before the reload).
+    const before = sink(s1.actions.map(({ a }) => a));
+    const after = sink(s2.actions.map(({ a }) => a));
+    const news = (as: SinkAction[]) => as.flatMap((a) => (a.type === 'log' && /success\.|failed\.$/.test(a.text) ? [a.text] : a.type === 'runScript' ? [a.why] : a.type === 'notifyFifo' && a.line.startsWith('RS ') ? [a.line.trim()] : []));
+    expect(news(before)).toContain('TCP_CHECK on service [10.9.0.4]:tcp:8081 failed.');
+    expect(news(before)).toContain('notify_down');
+    expect(news(after)).toEqual(['TCP connection to [10.9.0.5]:tcp:8080 success.']);
   });
 });

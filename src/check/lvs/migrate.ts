@@ -3,40 +3,66 @@
 import type { CheckerPlan } from '../config-map.js';
 import { formatVs } from '../format.js';
 import type { CheckRunner, SinkAction } from '../runner.js';
+import { rsKey } from '../scheduler.js';
+import type { CheckerSpec, RsCarry } from '../types.js';
 
 export type Snapshot = ReturnType<CheckRunner['snapshot']>;
 
 /** formatVs → old quorum state, for the virtual servers the new config keeps. */
 export type KeptQuorum = Map<string, boolean>;
 
+export interface Migration {
+  kept: KeptQuorum;
+  /** The scheduler's initial state (SchedulerOptions.carry) for the real servers the new config keeps. */
+  carry: Map<string, RsCarry>;
+}
+
+/** What keepalived's checker compare() functions look at: the same target and, for MISC, the same script. */
+function checkerIdentity(c: CheckerSpec): string {
+  switch (c.type) {
+    case 'MISC_CHECK': return `${c.type} ${JSON.stringify(c.miscPath)} ${c.miscDynamic}`;
+    case 'FILE_CHECK': return `${c.type} ${c.trackFileName}`;
+    case 'BFD_CHECK': return `${c.type} ${c.name}`;
+    case 'HTTP_GET':
+    case 'SSL_GET': return `${c.type} ${JSON.stringify(c.conn)} ${JSON.stringify(c.urls)} ${c.virtualhost ?? ''}`;
+    default: return `${c.type} ${JSON.stringify(c.conn)}`;
+  }
+}
+
 /**
- * Seeds the new plan's checkers from the old engine's state: a checker that was down starts down (alpha),
- * one that was up starts up (no alpha), matched by VS name, real server address:port and checker position+type.
+ * clear_diff_rs + migrate_checkers: a real server the new config keeps (same VS name, address and port)
+ * takes its alive flag, and each new checker the state of the first unused old checker of the same
+ * type and target. The scheduler applies keepalived's rules to it (see carryIn in scheduler.ts).
  */
-export function migrateCheckers(oldPlan: CheckerPlan, old: Snapshot, next: CheckerPlan): KeptQuorum {
+export function migrateCheckers(oldPlan: CheckerPlan, old: Snapshot, next: CheckerPlan): Migration {
   const kept: KeptQuorum = new Map();
+  const carry = new Map<string, RsCarry>();
   const oldByName = new Map(oldPlan.virtualServers.map((v, i) => [formatVs(v.spec), i]));
-  for (const vs of next.virtualServers) {
+  next.virtualServers.forEach((vs, vi) => {
     const name = formatVs(vs.spec);
     const oi = oldByName.get(name);
-    if (oi === undefined) continue;
+    if (oi === undefined) return;
     const oldVs = oldPlan.virtualServers[oi]!;
     const state = old[oi];
-    if (!state) continue;
+    if (!state) return;
     kept.set(name, state.quorumUp);
-    vs.spec.realServers.forEach((rs) => {
-      const ri = oldVs.spec.realServers.findIndex((o) => o.ip === rs.ip && o.port === rs.port);
-      const rsState = ri < 0 ? undefined : state.rs[ri];
+    vs.spec.realServers.forEach((rs, ri) => {
+      const oldRi = oldVs.spec.realServers.findIndex((o) => o.ip === rs.ip && o.port === rs.port);
+      const rsState = oldRi < 0 ? undefined : state.rs[oldRi];
       if (!rsState) return;
-      const oldCheckers = oldVs.spec.realServers[ri]!.checkers;
-      rs.checkers.forEach((c, ci) => {
-        const up = rsState.checkersUp[ci];
-        if (up === undefined || oldCheckers[ci]?.type !== c.type) return;
-        rs.checkers[ci] = { ...c, alpha: !up };
+      const oldIds = oldVs.spec.realServers[oldRi]!.checkers.map(checkerIdentity);
+      const used = new Set<number>();
+      const checkers = rs.checkers.map((c) => {
+        const id = checkerIdentity(c);
+        const oc = oldIds.findIndex((o, i) => o === id && !used.has(i));
+        if (oc < 0 || !rsState.checkers[oc]) return undefined;
+        used.add(oc);
+        return rsState.checkers[oc];
       });
+      carry.set(rsKey(vi, ri), { alive: rsState.alive, checkers });
     });
-  }
-  return kept;
+  });
+  return { kept, carry };
 }
 
 const QUORUM_LINE = /^(Gained quorum|Starting with quorum down|Lost quorum|Adding sorry server|Enabling sorry server|Removing sorry server|Disabling sorry server|Adding alive servers to|Removing alive servers from) .* VS (.+)$/;

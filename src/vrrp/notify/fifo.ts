@@ -16,8 +16,8 @@ export class FifoWriter {
 
   constructor(private readonly path: string, private readonly log: (text: string) => void) {}
 
-  /** Creates the FIFO if it is missing (keepalived does, mode 0600). */
-  ensure(): void {
+  /** Creates the FIFO if it is missing (keepalived does, mode 0600), owned by the FIFO's user (keepalived's fifo->uid/gid). */
+  ensure(owner: { uid?: number; gid?: number } = {}): void {
     try {
       const st = fs.statSync(this.path);
       if (!st.isFIFO()) this.log(`notify FIFO ${this.path} exists and is not a FIFO`);
@@ -25,7 +25,9 @@ export class FifoWriter {
       try {
         // node has no mkfifo(3); coreutils' mkfifo does what keepalived's call does
         execFileSync('mkfifo', ['-m', '600', this.path], { stdio: 'ignore' });
-      } catch (e) { this.log(`Unable to create notify FIFO ${this.path} - ${(e as Error).message}`); }
+      } catch (e) { this.log(`Unable to create notify FIFO ${this.path} - ${(e as Error).message}`); return; }
+      if (owner.uid === undefined && owner.gid === undefined) return;
+      try { fs.chownSync(this.path, owner.uid ?? -1, owner.gid ?? -1); } catch { this.log(`Failed to set uid:gid for fifo ${this.path}`); }
     }
   }
 

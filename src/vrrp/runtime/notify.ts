@@ -18,13 +18,14 @@ const NOTIFY_TIMEOUT_MS = 30_000;
 interface FifoSpec { path: string; user?: string; group?: string; script?: Script }
 
 /** One FIFO and its reader script (notify_fifo_script), kept across reloads while the config keeps them (issue #2024). */
-class NotifyFifo {
+export class NotifyFifo {
   readonly writer: FifoWriter;
   private reader: ChildProcess | undefined;
 
   constructor(readonly spec: FifoSpec, private readonly log: Logger, ids: ScriptIds) {
     this.writer = new FifoWriter(spec.path, (t) => log.info(t));
-    this.writer.ensure();
+    // The FIFO belongs to its own `user [group]`, else script_user (keepalived notify_fifo()).
+    this.writer.ensure(spec.user !== undefined ? scriptIds(spec.user, spec.group) : ids);
     if (spec.script) this.startReader(spec.script, spec.script.user !== undefined ? scriptIds(spec.script.user, spec.script.group) : ids);
   }
 
