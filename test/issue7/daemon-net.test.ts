@@ -77,6 +77,13 @@ ${o.inst ?? ''}
 }
 `;
 
+/** SIGHUP with a new config; resolves when the n-th reload of the daemon has finished. */
+async function reloadDone(h: KeepalivedHandle, text: string, n: number): Promise<void> {
+  writeFileSync(h.confFile, text);
+  process.kill(h.pid, 'SIGHUP');
+  await waitFor(() => (h.log().match(/Reload complete/g) ?? []).length >= n, { timeoutMs: 8000, what: `reload ${n} complete` });
+}
+
 async function stopAll(...hs: (KeepalivedHandle | undefined)[]): Promise<void> {
   await Promise.all(hs.map((h) => h?.stop()));
 }
@@ -114,13 +121,39 @@ describe('use_vmac (keepalived-ts pair)', () => {
       expect(await sysctl('r1', 'net.ipv4.conf.eth0.arp_ignore')).toBe(before.ai);
       expect(await sysctl('r1', 'net.ipv4.conf.eth0.arp_filter')).toBe(before.af);
       expect(a.log()).not.toMatch(/Unable to create VMAC|cannot set net/);
+      // a reload that keeps the instance keeps its VMAC (same ifindex) and the VIP on it
+      const ifindex = (await link('r2', 'vrrp.51') as { ifindex?: number }).ifindex;
+      await reloadDone(b, conf({ router: 'r2', vrid: 51, prio: 100, vip, inst: '    use_vmac' }), 1);
+      expect((await link('r2', 'vrrp.51') as { ifindex?: number }).ifindex).toBe(ifindex);
+      expect(await holdersAnyDev(vip)).toEqual(['r2:vrrp.51']);
+      // a reload that removes the instance removes its VMAC
+      await reloadDone(b, conf({ router: 'r2', vrid: 56, prio: 100, vip: lab.vip4(216) }), 2);
+      await waitFor(async () => !(await link('r2', 'vrrp.51')), { timeoutMs: 5000, what: 'vrrp.51 removed by the reload' });
+      expect(await holdersAnyDev(vip)).toEqual([]);
       await b.stop();
       expect(await link('r2', 'vrrp.51')).toBeUndefined();
-      expect(await holdersAnyDev(vip)).toEqual([]);
     } finally {
       await stopAll(a, b);
     }
   }, 60_000);
+});
+
+describe('vmac_xmit_base (keepalived-ts)', () => {
+  it('the VIP is on the VMAC and answers ARP with the virtual MAC; adverts leave from eth0 with its own MAC', async () => {
+    const vip = lab.vip4(215);
+    const a = startOurs(lab, 'r1', conf({ router: 'r1', vrid: 55, prio: 150, vip, inst: '    use_vmac\n    vmac_xmit_base' }));
+    try {
+      await waitHolder(vip, 'r1:vrrp.55');
+      const cap = await lab.capture('c', 'eth0', ['vrrp'], 'xmit-base-adverts');
+      expect(await clientArp(vip)).toEqual({ reply: ['00:00:5e:00:01:37'], neigh: '00:00:5e:00:01:37' });
+      await new Promise((r) => setTimeout(r, 1200));
+      const text = (await lab.exec('c', 'tcpdump', ['-e', '-nn', '-r', await cap.stop()])).stdout;
+      expect(text).toContain(`${await lab.mac('r1')} > 01:00:5e:00:00:12`);
+      expect(text).not.toContain('00:00:5e:00:01:37 > 01:00:5e:00:00:12');
+    } finally {
+      await stopAll(a);
+    }
+  }, 30_000);
 });
 
 describe('virtual_routes / virtual_rules follow the master; static ones stay (keepalived-ts pair)', () => {

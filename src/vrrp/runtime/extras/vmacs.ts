@@ -12,8 +12,10 @@ import { planVmacs } from './vmac-plan.js';
 export class VmacSet {
   private readonly vmacs = new Vmacs();
   private readonly links = new Links();
-  /** VMACs we created or adopted, by name. */
+  /** VMACs we created or adopted, by name, with the instances that use them. */
   private readonly owned = new Map<string, { spec: VmacSpec; users: Set<string> }>();
+  /** The VMAC names the last prepare()d config needs. */
+  private needed = new Set<string>();
 
   constructor(private readonly log: Logger, private readonly facts: () => Map<string, InterfaceFacts>) {}
 
@@ -26,6 +28,7 @@ export class VmacSet {
     // A name is free unless a non-VMAC interface has it (a VMAC we own or one left by a previous run is reused).
     const plan = planVmacs(cfg, (n) => links.has(n) && !this.owned.has(n) && links.get(n)?.parentIfindex === undefined);
     for (const e of plan.errors) this.log.err(e);
+    this.needed = new Set(plan.vmacs.keys());
     for (const [name, want] of plan.vmacs) {
       const have = this.owned.get(name);
       if (have && have.spec.parent === want.spec.parent && have.spec.family === want.spec.family && have.spec.mac === want.spec.mac && links.has(name)) {
@@ -45,15 +48,19 @@ export class VmacSet {
     return plan.config;
   }
 
-  /** The instance is gone: drop it from its VMACs' users; a VMAC nobody uses is deleted. */
+  /**
+   * The instance is gone (a reload removed it, or one of the same name now runs differently): a VMAC it
+   * used that the current config no longer needs is deleted when its last user goes.
+   */
   async instanceGone(iname: string): Promise<void> {
     for (const [name, o] of [...this.owned]) {
-      if (!o.users.delete(iname) || o.users.size) continue;
+      if (this.needed.has(name) || !o.users.delete(iname) || o.users.size) continue;
       await this.delete(name);
     }
   }
 
   async stop(): Promise<void> {
+    this.needed.clear();
     for (const name of [...this.owned.keys()]) await this.delete(name);
     for (const t of restoreRpFilter()) this.log.info(t);
   }
