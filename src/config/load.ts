@@ -1,14 +1,15 @@
-// The config pipeline: file(s) -> line reader -> Chevrotain lexer and parser -> keyword walker ->
+// The config pipeline: file(s) -> line reader -> tokenizer and Chevrotain parser -> keyword walker ->
 // typed AST -> validation. Every module of keepalived-ts gets its config from here.
-import { cstLines, configParser } from '../../grammar/parser.js';
-import { ConfigLexer, Newline } from '../../grammar/tokens.js';
+import { type ParsedLine, parseTokens } from '../../grammar/parser.js';
+import { scanLine, type ScannedToken } from '../../grammar/tokenizer.js';
+import { LBrace } from '../../grammar/tokens.js';
 import type { KeepalivedConfig } from './ast.js';
 import { ConfigBuilder } from './build/index.js';
 import { BuildCtx, type InterfaceProbe, sysfsInterfaces } from './build/context.js';
 import { ConfigErr, type Diagnostic, DiagnosticSink } from './diagnostics.js';
 import { ConfigReader, defaultConfigId, type LogicalLine } from './reader.js';
 import { validateConfig } from './validate.js';
-import { tokensToWords, Walker, type WalkLine } from './walker.js';
+import { tokensToWords, Walker, type WalkLine, type Word } from './walker.js';
 
 export interface LoadOptions {
   file: string;
@@ -32,17 +33,29 @@ export interface LoadResult {
   fileError: boolean;
 }
 
-/** Lines handed to the lexer and parser at once: bounds memory on huge configs. */
+/** Lines handed to the tokenizer and parser at once: bounds memory on huge configs. */
 const CHUNK_LINES = 256;
+const NO_WORDS: Word[] = [];
 
 /**
- * Feeds the reader's logical lines through the Chevrotain lexer and parser a chunk at a time
- * and yields recognised lines to the walker; tokens and CST are dropped after each chunk.
+ * Feeds the reader's logical lines through the tokenizer and the Chevrotain parser a chunk at a
+ * time and yields recognised lines to the walker; the tokens are dropped after each chunk.
  */
 export class ParsedLineStream {
   private buf: WalkLine[] = [];
   private pos = 0;
   private done = false;
+  private lines: LogicalLine[] = [];
+  /** Offset of each line of the chunk in the (never built) lexed text, for error locations. */
+  private starts: number[] = [];
+  private readonly onLine = (l: ParsedLine, idx: number): void => {
+    const line = this.lines[idx];
+    if (!line) return;
+    if (!Array.isArray(l)) { this.buf.push({ kind: l.tokenType === LBrace ? 'bob' : 'eob', words: NO_WORDS, line }); return; }
+    const words = tokensToWords(l as ScannedToken[], line, this.sink);
+    if (words.length) this.buf.push({ kind: 'statement', words, line });
+  };
+  private readonly rewind = (): void => { this.buf.length = 0; };
 
   constructor(
     private readonly pull: () => LogicalLine | null,
@@ -60,50 +73,42 @@ export class ParsedLineStream {
   }
 
   private fill(): boolean {
-    if (this.done) return false;
-    const lines: LogicalLine[] = [];
-    for (let i = 0; i < CHUNK_LINES; i++) {
-      const l = this.pull();
-      if (!l) { this.done = true; break; }
-      lines.push(l);
+    while (!this.done) {
+      const lines: LogicalLine[] = (this.lines = []);
+      const starts: number[] = (this.starts = []);
+      const tokens: ScannedToken[] = [];
+      let offset = 0;
+      for (let i = 0; i < CHUNK_LINES; i++) {
+        const l = this.pull();
+        if (!l) { this.done = true; break; }
+        lines.push(l);
+        starts.push(offset);
+        offset = scanLine(l.text, offset, i, tokens);
+      }
+      this.buf = [];
+      this.pos = 0;
+      if (tokens.length) {
+        for (const e of parseTokens(tokens, this.onLine, this.rewind)) {
+          this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `syntax error: ${e.message}`, loc: lines[lineAt(starts, e.token.startOffset)]?.loc });
+        }
+      }
+      if (this.buf.length) return true;
     }
-    this.buf = parseLines(lines, this.sink);
-    this.pos = 0;
-    return this.buf.length > 0 || (!this.done && this.fill());
+    return false;
   }
 }
 
-/** Lexes and parses logical lines in one pass; each line ends with a Newline token. */
-export function parseLines(lines: LogicalLine[], sink: DiagnosticSink): WalkLine[] {
-  if (!lines.length) return [];
-  let text = '';
-  for (const l of lines) text += l.text + '\n';
-  const lexed = ConfigLexer.tokenize(text);
-  let nl = 0;
-  for (const t of lexed.tokens) if (t.tokenType === Newline) t.payload = nl++;
-  for (const e of lexed.errors) {
-    // map the offset back to its line
-    let acc = 0;
-    let idx = 0;
-    while (idx < lines.length && acc + lines[idx]!.text.length + 1 <= e.offset) acc += lines[idx++]!.text.length + 1;
-    sink.report({ err: ConfigErr.GENERAL_ERROR, message: `unexpected character '${text.substr(e.offset, 1)}'`, loc: lines[idx]?.loc });
+/** Index of the line whose text starts at or before `offset` (binary search of the chunk's starts). */
+function lineAt(starts: number[], offset: number): number {
+  if (!Number.isFinite(offset)) return -1;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
   }
-  const parser = configParser();
-  parser.input = lexed.tokens;
-  const cst = parser.config();
-  for (const e of parser.errors) {
-    const idx = (e.token.payload as number | undefined) ?? -1;
-    sink.report({ err: ConfigErr.GENERAL_ERROR, message: `syntax error: ${e.message}`, loc: lines[idx]?.loc });
-  }
-  const out: WalkLine[] = [];
-  for (const l of cstLines(cst)) {
-    const line = lines[l.lineIndex];
-    if (!line) continue;
-    if (l.kind !== 'statement') { out.push({ kind: l.kind, words: [], line }); continue; }
-    const words = tokensToWords(l.words, line, sink);
-    if (words.length) out.push({ kind: 'statement', words, line });
-  }
-  return out;
+  return lo;
 }
 
 export function loadConfig(opts: LoadOptions): LoadResult {

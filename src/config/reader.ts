@@ -33,8 +33,10 @@ const INCLUDE_B = 8; // brace match
 interface OpenFile {
   name: string; // as displayed in messages
   absPath: string;
-  lines: string[];
-  idx: number; // next physical line index
+  /** The file's text (bytes that are not UTF-8 become U+FFFD); lines are cut from it as they are read. */
+  text: string;
+  pos: number; // offset of the next physical line
+  lineNo: number; // number of the line last read
   includeType: number;
   savedIncludeCheck: number;
 }
@@ -199,8 +201,9 @@ export class ConfigReader {
       toOpen.push({
         name: this.files.length === 0 ? pattern : display,
         absPath: m,
-        lines: splitPhysicalLines(buf),
-        idx: 0,
+        text: buf.toString('utf8'),
+        pos: 0,
+        lineNo: 0,
         includeType,
         savedIncludeCheck: this.includeCheck,
       });
@@ -211,22 +214,32 @@ export class ConfigReader {
     return opened;
   }
 
-  /** Next physical, decommented, non-blank line of the include stack, or null at the end. */
-  private nextPhysical(): { text: string; loc: SourceLoc; raw: string } | null {
+  /** The line nextPhysical() read: decommented text, location, and the line as written. */
+  private pText = '';
+  private pLoc: SourceLoc = { file: '', line: 0 };
+  private pRaw = '';
+
+  /** Reads the next physical, decommented, non-blank line of the include stack into pText/pLoc/pRaw; false at the end. */
+  private nextPhysical(): boolean {
     for (;;) {
       const f = this.files[this.files.length - 1];
-      if (!f) return null;
-      if (f.idx >= f.lines.length) {
+      if (!f) return false;
+      const t = f.text;
+      if (f.pos >= t.length) {
         this.includeCheck = f.savedIncludeCheck;
         this.files.pop();
         continue;
       }
-      const lineNo = f.idx + 1;
-      let raw = f.lines[f.idx++]!;
-      if (raw.length === 0) {
+      let end = t.indexOf('\n', f.pos);
+      if (end < 0) end = t.length;
+      const start = f.pos;
+      f.pos = end + 1;
+      const lineNo = ++f.lineNo;
+      if (end === start) {
         if (this.multilineParamDef) this.endMultilineDef();
         continue;
       }
+      let raw = t.slice(start, end);
       const loc: SourceLoc = { file: f.name, line: lineNo };
       if (raw.indexOf('\0') >= 0) {
         this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: 'configuration appears to have embedded NULs - ignoring line', loc });
@@ -243,7 +256,10 @@ export class ConfigReader {
       }
       const text = this.decomment(raw, loc);
       if (!text.length) continue;
-      return { text, loc, raw };
+      this.pText = text;
+      this.pLoc = loc;
+      this.pRaw = raw;
+      return true;
     }
   }
 
@@ -343,9 +359,8 @@ export class ConfigReader {
           this.multilineNext = this.multilineNext.slice(end + 1);
         }
       } else {
-        const p = this.nextPhysical();
-        if (!p) return null;
-        ({ text, loc, raw } = p);
+        if (!this.nextPhysical()) return null;
+        text = this.pText; loc = this.pLoc; raw = this.pRaw;
         this.lastLoc = loc; this.lastRaw = raw;
       }
 
@@ -401,27 +416,16 @@ export class ConfigReader {
     }
 
     // Brace split: text before the first '{' or '}' outside "..." is this line, the rest follows.
-    let p = -1;
-    if (text[0] === '{' || text[0] === '}') p = 0;
-    else if (text.indexOf('{') < 0 && text.indexOf('}') < 0) p = -1;
-    else {
-      let inQ = false;
-      for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') inQ = !inQ;
-        else if (!inQ && (c === '{' || c === '}')) { p = i; break; }
-      }
-    }
+    const p = bracePosition(text);
     if (p >= 0) {
       let restStart: number;
       if (p === 0) {
         restStart = 1;
-        while (text[restStart] === ' ' || text[restStart] === '\t') restStart++;
+        while (text.charCodeAt(restStart) === 32 || text.charCodeAt(restStart) === 9) restStart++;
       } else restStart = p;
-      const rest = text.slice(restStart).replace(/[ \t]+$/, '');
+      const rest = trimEndBlanks(text.slice(restStart));
       if (rest.length) {
-        const braceCol = p === 0 ? undefined : p;
-        this.residue = { text: rest, loc: { ...loc, col: braceCol !== undefined ? colOf(raw, rest) : undefined }, raw };
+        this.residue = { text: rest, loc: { file: loc.file, line: loc.line, col: p === 0 ? undefined : colOf(raw, rest) }, raw };
         text = text.slice(0, restStart);
       }
     }
@@ -650,6 +654,32 @@ function parseCLong(s: string): number | null {
   const u = t.replace(/^[+-]/, '');
   const n = /^0[xX]/.test(u) ? parseInt(u.slice(2), 16) : /^0[0-7]+$/.test(u) ? parseInt(u, 8) : parseInt(u, 10);
   return neg ? -n : n;
+}
+
+/** Where text splits at a brace: the first '{' or '}' outside "...", or -1. */
+function bracePosition(text: string): number {
+  const c0 = text.charCodeAt(0);
+  if (c0 === 123 || c0 === 125) return 0;
+  const o = text.indexOf('{');
+  const c = text.indexOf('}');
+  if (o < 0 && c < 0) return -1;
+  const first = o < 0 ? c : c < 0 ? o : Math.min(o, c);
+  const q = text.indexOf('"');
+  if (q < 0 || q > first) return first;
+  let inQ = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) inQ = !inQ;
+    else if (!inQ && (ch === 123 || ch === 125)) return i;
+  }
+  return -1;
+}
+
+/** Trailing blanks (space and tab) removed. */
+function trimEndBlanks(s: string): string {
+  let b = s.length;
+  while (b > 0 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return b === s.length ? s : s.slice(0, b);
 }
 
 /** Splits a file into physical lines; bytes that are not UTF-8 are kept as U+FFFD. */

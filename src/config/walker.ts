@@ -2,16 +2,18 @@
 // process_stream() does (lib/parser.c): a keyword with a sub-level needs '{' next; an unknown
 // keyword is reported and NOT skipped (its block's lines are read at the current level, and its
 // '}' closes the current block), so the lines named match keepalived's. We add a warning saying so.
-import type { IToken } from 'chevrotain';
+import type { ScannedToken } from '../../grammar/tokenizer.js';
+import { UnmatchedQuote } from '../../grammar/tokens.js';
 import { ConfigErr, DiagnosticSink, type SourceLoc } from './diagnostics.js';
-import { KEYWORD_TREE, type KwTree } from './keyword-tree.js';
-import { keywordInfo, SCRIPT_KEYWORDS } from './keyword-types.js';
+import { KEYWORD_TREE, type KwTree, type KwTreeNode } from './keyword-tree.js';
+import { type KeywordInfo, keywordInfo, SCRIPT_KEYWORDS } from './keyword-types.js';
 import type { LogicalLine } from './reader.js';
 import { didYouMean } from './suggest.js';
 import { splitScriptArgv } from './build/scripts.js';
 
 const TYPOGRAPHIC = /[\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb]/;
 const NON_ASCII = /[^\x00-\x7f]/;
+const UNMATCHED = UnmatchedQuote.tokenTypeIdx;
 
 export interface Word {
   text: string;
@@ -48,30 +50,25 @@ export interface WalkLine {
   line: LogicalLine;
 }
 
-/** Converts lexer tokens of one logical line into words with their columns in the physical line. */
-export function tokensToWords(tokens: IToken[], line: LogicalLine, sink: DiagnosticSink): Word[] {
-  const out: Word[] = [];
+/**
+ * The words of one logical line from its tokens, with their columns in the physical line. The
+ * scanner's tokens are the words themselves (ScannedToken carries text and quoted); only `col` is
+ * set here. An unmatched quote drops the rest of the line, as keepalived's alloc_strvec_r() does.
+ */
+export function tokensToWords(tokens: ScannedToken[], line: LogicalLine, sink: DiagnosticSink): Word[] {
+  const raw = line.raw;
   let from = 0;
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.tokenTypeIdx === UNMATCHED) {
+      sink.report({ err: ConfigErr.UNMATCHED_QUOTE, message: `Unmatched quote: '${line.text}'`, loc: { ...line.loc, col: colIn(raw, t.image, from) } });
+      return tokens.slice(0, k);
+    }
     const img = t.image;
-    if (img.charCodeAt(0) !== 34 /* " */) {
-      const i = line.raw.indexOf(img, from);
-      if (i >= 0) from = i + img.length;
-      out.push({ text: img, col: i >= 0 ? i + 1 : undefined });
-      continue;
-    }
-    if (img.startsWith('"') && (img.length === 1 || !img.endsWith('"'))) {
-      // keepalived alloc_strvec_r(): the rest of the line is dropped
-      sink.report({ err: ConfigErr.UNMATCHED_QUOTE, message: `Unmatched quote: '${line.text}'`, loc: { ...line.loc, col: colIn(line.raw, img, from) } });
-      break;
-    }
-    const quoted = img.startsWith('"');
-    const text = quoted ? img.slice(1, -1) : img;
-    const col = colIn(line.raw, img, from);
-    if (col !== undefined) from = col - 1 + img.length;
-    out.push({ text, col, quoted });
+    const i = raw.indexOf(img, from);
+    if (i >= 0) { from = i + img.length; t.col = i + 1; }
   }
-  return out;
+  return tokens;
 }
 
 function colIn(raw: string, needle: string, from: number): number | undefined {
@@ -152,6 +149,7 @@ export class Walker {
   private processStream(tree: KwTree, blockName: string, needBobIn: boolean, level: number, emit?: (n: KwNode) => void): KwNode[] {
     const out: KwNode[] = [];
     let needBob = needBobIn;
+    const keywords = levelOf(tree, blockName);
     for (let l = this.next(); l; l = this.next()) {
       const loc = l.line.loc;
       if (needBob) {
@@ -165,14 +163,15 @@ export class Walker {
       if (l.kind === 'eob' && level > 0) { this.lastEnd = loc; return out; }
 
       const kw = l.kind === 'eob' ? '}' : l.words[0]!.text;
-      const node = Object.hasOwn(tree, kw) ? tree[kw] : undefined;
-      if (!node) {
+      let entry = keywords.get(kw);
+      if (entry === undefined) entry = levelEntry(keywords, tree, blockName, kw);
+      if (!entry) {
         this.unknownKeyword(kw, tree, blockName, l, loc);
         continue;
       }
       const kwLoc: SourceLoc = { file: loc.file, line: loc.line, col: l.words[0]?.col, len: kw.length };
       if (NON_ASCII.test(l.line.raw) && TYPOGRAPHIC.test(l.line.raw)) this.typographic(l.line);
-      const info = keywordInfo(blockName, kw);
+      const { node, info } = entry;
       let args = l.words.slice(1);
       if (SCRIPT_KEYWORDS.has(kw)) args = scriptArgs(l.line, kw, this.sink);
       const n: KwNode = { keyword: kw, args, loc: kwLoc, raw: l.line.raw, text: l.line.text };
@@ -249,6 +248,26 @@ export class Walker {
     }
     return out;
   }
+}
+
+/** A keyword of a level with its value spec; null when the level does not know it. */
+type LevelEntry = { node: KwTreeNode; info: KeywordInfo } | null;
+const levels = new WeakMap<KwTree, Map<string, Map<string, LevelEntry>>>();
+
+/** The keyword lookup of one level (a tree seen under one block name), filled as keywords are met. */
+function levelOf(tree: KwTree, blockName: string): Map<string, LevelEntry> {
+  let byName = levels.get(tree);
+  if (!byName) levels.set(tree, (byName = new Map()));
+  let level = byName.get(blockName);
+  if (!level) byName.set(blockName, (level = new Map()));
+  return level;
+}
+
+function levelEntry(level: Map<string, LevelEntry>, tree: KwTree, blockName: string, kw: string): LevelEntry {
+  const node = Object.hasOwn(tree, kw) ? tree[kw] : undefined;
+  const e = node ? { node, info: keywordInfo(blockName, kw) } : null;
+  level.set(kw, e);
+  return e;
 }
 
 let allBlocks: Map<string, string[]> | undefined;
