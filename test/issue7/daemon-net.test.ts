@@ -13,7 +13,7 @@ let lab: Lab;
 const R = ['r1', 'r2'];
 
 beforeAll(async () => {
-  lab = await createLab({ prefix: 'i7n2', routers: 2, client: true });
+  lab = await createLab({ prefix: 'i7n2', routers: 2, client: true, ipv6: true });
 }, 30_000);
 afterAll(async () => { await lab?.destroy(); });
 
@@ -136,6 +136,33 @@ describe('use_vmac (keepalived-ts pair)', () => {
       await stopAll(a, b);
     }
   }, 60_000);
+});
+
+describe('use_vmac for IPv6 (keepalived-ts)', () => {
+  it('the VMAC has 00:00:5e:00:02:VRID and the parent\'s link-local; the client\'s neighbour discovery resolves the VIP to it', async () => {
+    const vip = lab.vip6(217);
+    const mac = '00:00:5e:00:02:39'; // VRID 57
+    const text = conf({ router: 'r1', vrid: 57, prio: 150, vip: 'fe80::57', inst: '    use_vmac' }).replace('fe80::57/24', `fe80::57/64\n        ${vip}/64`);
+    const a = startOurs(lab, 'r1', text);
+    try {
+      await waitHolder(vip, 'r1:vrrp.57').catch(async (e) => { console.log(a.log(), JSON.stringify(await holdersAnyDev(vip))); throw e; });
+      const l = await lab.addresses('r1');
+      const vm = l.find((x) => x.ifname === 'vrrp.57');
+      const eth0 = l.find((x) => x.ifname === 'eth0');
+      expect(vm?.address).toBe(mac);
+      const ll = (x: typeof vm) => x?.addr_info.filter((a) => a.family === 'inet6' && a.scope === 'link').map((a) => a.local) ?? [];
+      // RFC 5798 7.4: no EUI-64 address from the virtual MAC; the parent's link-local is the advert source
+      expect(ll(vm)).toEqual(expect.arrayContaining(ll(eth0)));
+      expect(ll(vm).some((x) => x.endsWith('5e:2:39') || x.includes('5eff:fe00:239'))).toBe(false);
+      await lab.exec('c', 'ip', ['-6', 'neigh', 'flush', 'dev', 'eth0']);
+      await lab.ping('r1', lab.ip6('c'), 1, 1);
+      await waitFor(() => lab.ping('c', vip, 1, 1), { timeoutMs: 8000, intervalMs: 200, what: `client pings ${vip}` });
+      expect((await lab.neigh('c')).find((n) => n.dst === vip)?.lladdr).toBe(mac);
+    } finally {
+      await stopAll(a);
+    }
+    expect(await link('r1', 'vrrp.57')).toBeUndefined();
+  }, 30_000);
 });
 
 describe('vmac_xmit_base (keepalived-ts)', () => {

@@ -4,7 +4,7 @@
 // table goes at stop (firewall_fini). Failures (nft missing, refused) are logged with the instance.
 import type { GlobalDefs, VrrpInstance as ConfInstance } from '../../../config/ast.js';
 import type { Logger } from '../../../log/logger.js';
-import { AcceptModeFirewall, NFT_DEFAULTS, needsDropRules, type DropVip, type NftSettings } from '../../../net/nftables.js';
+import { AcceptModeFirewall, NFT_DEFAULTS, needsDropRules, runNft, type DropVip, type NftResult, type NftSettings } from '../../../net/nftables.js';
 
 /** global_defs nftables [TABLE], nftables_priority, nftables_counters. */
 export function nftSettings(g: GlobalDefs): NftSettings {
@@ -22,13 +22,13 @@ export class AcceptMode {
   /** Drop-set entries each instance holds now. */
   private readonly held = new Map<string, DropVip[]>();
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger, private readonly run: (script: string) => Promise<NftResult> = (x) => runNft(x)) {}
 
   configure(g: GlobalDefs): void {
     const s = nftSettings(g);
     if (this.fw && JSON.stringify(s) === JSON.stringify(this.settings)) return;
     // A changed table name or priority takes effect from the next mastership; held entries stay where they are.
-    if (!this.fw || !this.held.size) { this.settings = s; this.fw = new AcceptModeFirewall(s); }
+    if (!this.fw || !this.held.size) { this.settings = s; this.fw = new AcceptModeFirewall(s, this.run); }
   }
 
   /** Of the addresses the instance holds, those to drop when it needs drop rules, else none. */
@@ -39,7 +39,7 @@ export class AcceptMode {
 
   /** Sets the instance's drop entries to `want` (MASTER: dropVips(); leaving: none). */
   async set(iname: string, want: DropVip[]): Promise<void> {
-    const fw = this.fw ?? (this.fw = new AcceptModeFirewall(this.settings));
+    const fw = this.fw ?? (this.fw = new AcceptModeFirewall(this.settings, this.run));
     const have = this.held.get(iname) ?? [];
     const key = (v: DropVip) => `${v.family}|${v.address}|${v.ifname}`;
     const wantKeys = new Set(want.map(key));
