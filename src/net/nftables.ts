@@ -26,11 +26,12 @@ const LINK_LOCAL_RANGE = 'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
  * The table keepalived creates on first use (nft_setup_ipv4 / nft_setup_ipv6). `add table`
  * before `delete table` makes the delete safe when no old table exists.
  */
-export function setupScript(f: IpFamily, s: NftSettings = NFT_DEFAULTS): string {
+export function setupScript(f: IpFamily, s: NftSettings = NFT_DEFAULTS, fresh = true): string {
   const fam = nftFamily(f);
   const c = s.counters ? 'counter ' : '';
   const hook = (h: string) => `type filter hook ${h} priority ${s.priority}; policy accept;`;
-  const lines = [`add table ${fam} ${s.table}`, `delete table ${fam} ${s.table}`, `table ${fam} ${s.table} {`];
+  // Not fresh: the table exists already (VMAC rules); the block adds to it.
+  const lines = [...(fresh ? [`add table ${fam} ${s.table}`, `delete table ${fam} ${s.table}`] : []), `table ${fam} ${s.table} {`];
   if (f === 4) {
     lines.push(
       '  set vips { type ipv4_addr; }',
@@ -50,6 +51,33 @@ export function setupScript(f: IpFamily, s: NftSettings = NFT_DEFAULTS): string 
     );
   }
   lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * VMACs: the IGMP (IPv4) / MLDv2 (IPv6) reports a VMAC would send carry the virtual MAC and would teach
+ * switches the virtual MAC at a backup's port; keepalived (vrrp_nftables.c setup_rule_move_igmp) sends
+ * them from the parent interface instead (dup to the parent, drop the original) and drops IPv6 router
+ * solicitations from VMACs. This creates that map and those rules (`fresh`: the table is new).
+ */
+export function vmacSetupScript(f: IpFamily, s: NftSettings = NFT_DEFAULTS, fresh = true): string {
+  const fam = nftFamily(f);
+  const c = s.counters ? 'counter ' : '';
+  const lines = [...(fresh ? [`add table ${fam} ${s.table}`, `delete table ${fam} ${s.table}`] : []), `table ${fam} ${s.table} {`,
+    '  map vmac_map { type iface_index : iface_index; }'];
+  if (f === 6) lines.push('  set vmac_set { type iface_index; }');
+  const report = f === 4 ? 'ip protocol igmp' : 'icmpv6 type mld2-listener-report';
+  const rules = [`${report} meta oifkind "macvlan" dup to ${fam} daddr device oif map @vmac_map ${c}drop;`];
+  if (f === 6) rules.push(`icmpv6 type nd-router-solicit meta oifkind "macvlan" oif @vmac_set ${c}drop;`);
+  lines.push(`  chain out { type filter hook output priority ${s.priority}; policy accept; ${rules.join(' ')} }`, '}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `add element` / `delete element` for one VMAC (interface names; nft resolves them to indexes). */
+export function vmacElementScript(op: 'add' | 'delete', f: IpFamily, vmac: string, parent: string, s: NftSettings = NFT_DEFAULTS): string {
+  const fam = nftFamily(f);
+  const lines = [`${op} element ${fam} ${s.table} vmac_map { "${vmac}"${op === 'add' ? ` : "${parent}"` : ''} }`];
+  if (f === 6) lines.push(`${op} element ${fam} ${s.table} vmac_set { "${vmac}" }`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -99,7 +127,11 @@ export function runNft(script: string, timeoutMs = 5000, nftPath = 'nft'): Promi
  * on first use, as keepalived does.
  */
 export class AcceptModeFirewall {
+  /** Families whose table has the VIP drop set and chains. */
   private readonly ready = new Set<IpFamily>();
+  /** Families whose table has the VMAC map and rules. */
+  private readonly vmacReady = new Set<IpFamily>();
+  private readonly tables = () => new Set([...this.ready, ...this.vmacReady]);
   /** Instances holding each element: two instances may share a VIP; it leaves the set with the last. */
   private readonly holders = new Map<string, number>();
 
@@ -110,7 +142,7 @@ export class AcceptModeFirewall {
   async setVips(vips: readonly DropVip[]): Promise<NftResult> {
     const fresh = vips.filter((v) => !this.holders.has(AcceptModeFirewall.key(v)));
     let setup = '';
-    for (const f of new Set(fresh.map((v) => v.family))) if (!this.ready.has(f)) setup += setupScript(f, this.s);
+    for (const f of new Set(fresh.map((v) => v.family))) if (!this.ready.has(f)) setup += setupScript(f, this.s, !this.vmacReady.has(f));
     const script = setup + elementsScript('add', fresh, this.s);
     const r = script ? await this.run(script) : { ok: true as const };
     if (!r.ok) return r;
@@ -132,10 +164,24 @@ export class AcceptModeFirewall {
     return script ? this.run(script) : { ok: true };
   }
 
+  /** A VMAC's multicast reports leave from its parent (nft_add_vmac); the table is made on first use. */
+  async addVmac(f: IpFamily, vmac: string, parent: string): Promise<NftResult> {
+    const setup = this.vmacReady.has(f) ? '' : vmacSetupScript(f, this.s, !this.ready.has(f));
+    const r = await this.run(setup + vmacElementScript('add', f, vmac, parent, this.s));
+    if (r.ok) this.vmacReady.add(f);
+    return r;
+  }
+
+  async removeVmac(f: IpFamily, vmac: string): Promise<NftResult> {
+    if (!this.vmacReady.has(f)) return { ok: true };
+    return this.run(vmacElementScript('delete', f, vmac, '', this.s));
+  }
+
   /** Removes keepalived's tables (shutdown), like nft_end(). */
   async cleanup(): Promise<NftResult> {
-    const lines = [...this.ready].map((f) => `delete table ${nftFamily(f)} ${this.s.table}`);
+    const lines = [...this.tables()].map((f) => `delete table ${nftFamily(f)} ${this.s.table}`);
     this.ready.clear();
+    this.vmacReady.clear();
     this.holders.clear();
     return lines.length ? this.run(`${lines.join('\n')}\n`) : { ok: true };
   }

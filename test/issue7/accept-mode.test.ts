@@ -60,3 +60,24 @@ describe('AcceptMode.set', () => {
     expect(am.holders()).toEqual([]);
   });
 });
+
+describe('AcceptMode VMAC report rules (firewall_add_vmac)', () => {
+  it('the first VMAC creates the map and the dup rule; the VIP set joins the same table without recreating it', async () => {
+    const r = recorder();
+    const am = new AcceptMode(r.log, r.run);
+    await am.addVmac({ iname: 'VI_1', vrid: 51, family: 4, parent: 'eth0' });
+    expect(r.scripts[0]).toContain('add table ip keepalived\ndelete table ip keepalived\n');
+    expect(r.scripts[0]).toContain('ip protocol igmp meta oifkind "macvlan" dup to ip daddr device oif map @vmac_map drop;');
+    expect(r.scripts[0]).toContain('add element ip keepalived vmac_map { "vrrp.51" : "eth0" }');
+    await am.set('VI_1', [{ family: 4, address: '10.1.0.10', ifname: 'vrrp.51' }]);
+    expect(r.scripts[1]).not.toContain('delete table');
+    expect(r.scripts[1]).toContain('set vips { type ipv4_addr; }');
+    await am.addVmac({ iname: 'VI_6', vrid: 51, family: 6, parent: 'eth0', name: 'vrrp6.51' });
+    expect(r.scripts[2]).toContain('icmpv6 type mld2-listener-report meta oifkind "macvlan" dup to ip6 daddr device oif map @vmac_map drop;');
+    expect(r.scripts[2]).toContain('add element ip6 keepalived vmac_set { "vrrp6.51" }');
+    await am.removeVmac({ iname: 'VI_1', vrid: 51, family: 4, parent: 'eth0' });
+    expect(r.scripts[3]).toBe('delete element ip keepalived vmac_map { "vrrp.51" }\n');
+    await am.stop();
+    expect(r.scripts[4]).toBe('delete table ip keepalived\ndelete table ip6 keepalived\n');
+  });
+});

@@ -93,6 +93,7 @@ describe('use_vmac (keepalived-ts pair)', () => {
     const vip = lab.vip4(210);
     const mac = '00:00:5e:00:01:33'; // VRID 51
     const before = { ai: await sysctl('r1', 'net.ipv4.conf.eth0.arp_ignore'), af: await sysctl('r1', 'net.ipv4.conf.eth0.arp_filter') };
+    const igmp = await lab.capture('c', 'eth0', ['-e', 'igmp'], 'vmac-igmp');
     const a = startOurs(lab, 'r1', conf({ router: 'r1', vrid: 51, prio: 150, vip, inst: '    use_vmac' }));
     const b = startOurs(lab, 'r2', conf({ router: 'r2', vrid: 51, prio: 100, vip, inst: '    use_vmac' }));
     try {
@@ -107,6 +108,13 @@ describe('use_vmac (keepalived-ts pair)', () => {
         expect(await sysctl(ns, 'net.ipv4.conf.eth0.arp_ignore')).toBe('1');
         expect(await sysctl(ns, 'net.ipv4.conf.eth0.arp_filter')).toBe('1');
       }
+      // the VMACs' IGMP reports leave from eth0 with its MAC, never with the virtual MAC (keepalived's
+      // vmac_map dup rule), so the bridge learns the virtual MAC at the master's port only
+      await new Promise((r) => setTimeout(r, 500));
+      const reports = (await lab.exec('c', 'tcpdump', ['-e', '-nn', '-r', await igmp.stop()])).stdout;
+      expect(reports).toMatch(new RegExp(`${await lab.mac('r2')} > 01:00:5e:00:00:(12|16).*igmp`));
+      expect(reports).not.toContain(`${mac} >`);
+      expect((await lab.execOk('r2', 'nft', ['list', 'map', 'ip', 'keepalived', 'vmac_map']))).toContain('"vrrp.51" : "eth0"');
       // the adverts leave from the VMAC: source MAC is the virtual MAC
       const cap = await lab.capture('c', 'eth0', ['-e', 'vrrp'], 'vmac-adverts');
       await new Promise((r) => setTimeout(r, 1500));

@@ -66,9 +66,9 @@ async function guarded(log: Logger, what: string, f: () => Promise<void>): Promi
 /** keepalived's order: drop rules, VIPs, routes, rules on becoming MASTER; the reverse on leaving. */
 export function createNetExtras(ctx: NetExtrasContext): NetExtras {
   const log = ctx.logger;
-  const vmacs = new VmacSet(log, ctx.facts);
-  const routing = new Routing(log, ctx.facts);
   const accept = new AcceptMode(log);
+  const vmacs = new VmacSet(log, ctx.facts, { add: (spec) => accept.addVmac(spec), remove: (spec) => accept.removeVmac(spec) });
+  const routing = new Routing(log, ctx.facts);
   /** The config as prepare() last moved it (reload reconciles masters against it). */
   let prepared: KeepalivedConfig | undefined;
   /** The addresses each instance holds now (set while MASTER). */

@@ -1,9 +1,11 @@
 // Accept mode in the running daemon (keepalived vrrp.c vrrp_handle_accept_mode): an instance that is
 // not the address owner and has no `accept` (no_accept, or vrrp_strict's default) puts its VIPs in the
 // nftables drop set before adding them on becoming MASTER, and takes them out after removing them; the
-// table goes at stop (firewall_fini). Failures (nft missing, refused) are logged with the instance.
+// table goes at stop (firewall_fini). The same table carries the VMACs' multicast report rules.
+// Failures (nft missing, refused) are logged with the instance.
 import type { GlobalDefs, VrrpInstance as ConfInstance } from '../../../config/ast.js';
 import type { Logger } from '../../../log/logger.js';
+import { vmacName, type VmacSpec } from '../../../net/vmac.js';
 import { AcceptModeFirewall, NFT_DEFAULTS, needsDropRules, runNft, type DropVip, type NftResult, type NftSettings } from '../../../net/nftables.js';
 
 /** global_defs nftables [TABLE], nftables_priority, nftables_counters. */
@@ -61,6 +63,18 @@ export class AcceptMode {
   }
 
   holders(): string[] { return [...this.held.keys()]; }
+
+  /** A new VMAC: its IGMP/MLD reports are sent from the parent (keepalived firewall_add_vmac). */
+  async addVmac(spec: VmacSpec): Promise<void> {
+    const fw = this.fw ?? (this.fw = new AcceptModeFirewall(this.settings, this.run));
+    const r = await fw.addVmac(spec.family, vmacName(spec.vrid, spec.name), spec.parent);
+    if (!r.ok) this.log.err(`(${spec.iname}) cannot add the VMAC ${vmacName(spec.vrid, spec.name)} multicast report rules: ${r.error}`);
+  }
+
+  async removeVmac(spec: VmacSpec): Promise<void> {
+    const r = await this.fw?.removeVmac(spec.family, vmacName(spec.vrid, spec.name));
+    if (r && !r.ok) this.log.err(`(${spec.iname}) cannot remove the VMAC ${vmacName(spec.vrid, spec.name)} multicast report rules: ${r.error}`);
+  }
 
   async stop(): Promise<void> {
     this.held.clear();

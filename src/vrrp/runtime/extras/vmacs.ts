@@ -17,7 +17,15 @@ export class VmacSet {
   /** The VMAC names the last prepare()d config needs. */
   private needed = new Set<string>();
 
-  constructor(private readonly log: Logger, private readonly facts: () => Map<string, InterfaceFacts>) {}
+  /** global_defs disable_local_igmp: IPv4 VMACs keep their IGMP reports (keepalived skips firewall_add_vmac). */
+  private keepIgmp = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly facts: () => Map<string, InterfaceFacts>,
+    /** The VMAC multicast report rules (keepalived's firewall_add_vmac / firewall_remove_vmac). */
+    private readonly reports: { add(spec: VmacSpec): Promise<void>; remove(spec: VmacSpec): Promise<void> },
+  ) {}
 
   /** Creates the VMACs the config needs; returns the config with the instances moved onto them. */
   async prepare(cfg: KeepalivedConfig): Promise<KeepalivedConfig> {
@@ -28,6 +36,7 @@ export class VmacSet {
     // A name is free unless a non-VMAC interface has it (a VMAC we own or one left by a previous run is reused).
     const plan = planVmacs(cfg, (n) => links.has(n) && !this.owned.has(n) && links.get(n)?.parentIfindex === undefined);
     for (const e of plan.errors) this.log.err(e);
+    this.keepIgmp = 'disable_local_igmp' in cfg.global.other;
     this.needed = new Set(plan.vmacs.keys());
     for (const [name, want] of plan.vmacs) {
       const have = this.owned.get(name);
@@ -42,6 +51,8 @@ export class VmacSet {
       for (const w of r.warnings) this.log.info(w);
       this.log.detail(`(${want.spec.iname}): Success creating VMAC interface ${name}`);
       this.owned.set(name, { spec: want.spec, users: want.users });
+      // before any socket joins a multicast group on it
+      if (want.spec.family === 6 || !this.keepIgmp) await this.reports.add(want.spec);
     }
     // A VMAC the new config no longer uses stays until its instance is gone (its priority-0 advert goes out on it).
     await this.refreshFacts();
@@ -69,6 +80,7 @@ export class VmacSet {
     const o = this.owned.get(name);
     if (!o) return;
     this.owned.delete(name);
+    await this.reports.remove(o.spec);
     const r = await this.vmacs.remove(o.spec);
     if (!r.ok) this.log.info(r.error);
     this.facts().delete(name);
