@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { createLab, waitFor, type Lab } from '../lab/lab.js';
 import { startKeepalived, type KeepalivedHandle } from '../lab/keepalived.js';
-import { startOurs } from '../daemon/ours.js';
+import { startOurs, vrrpChildPid } from '../daemon/ours.js';
 
 let lab: Lab;
 const R = ['r1', 'r2'];
@@ -170,6 +170,34 @@ describe('use_vmac for IPv6 (keepalived-ts)', () => {
       await stopAll(a);
     }
     expect(await link('r1', 'vrrp.57')).toBeUndefined();
+  }, 30_000);
+});
+
+describe('use_vmac and kill -9 of the VRRP child (keepalived-ts)', () => {
+  it('the respawned child finds its VMAC (same ifindex) with the VIP on it and stays MASTER', async () => {
+    const vip = lab.vip4(218);
+    const a = startOurs(lab, 'r1', conf({ router: 'r1', vrid: 58, prio: 150, vip, inst: '    use_vmac' }));
+    try {
+      await waitHolder(vip, 'r1:vrrp.58');
+      const ifindex = (await link('r1', 'vrrp.58') as { ifindex?: number }).ifindex;
+      const child = await vrrpChildPid(a);
+      process.kill(child, 'SIGKILL');
+      const started = await waitFor(() => {
+        const m = [...a.log().matchAll(/Starting VRRP child process, pid=(\d+)/g)];
+        return m.length >= 2 ? Number(m[1]![1]) : undefined;
+      }, { timeoutMs: 5000, intervalMs: 20, what: 'VRRP child respawned' });
+      await waitFor(() => /\(VI_1\) Entering MASTER STATE/.test(a.log().split(`pid=${started}`)[1] ?? ''), { timeoutMs: 8000, what: 'respawned child MASTER' });
+      const after = a.log().split(`pid=${started}`)[1] ?? '';
+      expect(after).not.toMatch(/Unable to create VMAC|VMAC set-up failed/);
+      expect(after).toContain('(VI_1) VIPs still set from a previous run');
+      expect((await link('r1', 'vrrp.58') as { ifindex?: number }).ifindex).toBe(ifindex);
+      expect(await holdersAnyDev(vip)).toEqual(['r1:vrrp.58']);
+      expect(await clientArp(vip)).toEqual({ reply: ['00:00:5e:00:01:3a'], neigh: '00:00:5e:00:01:3a' });
+      await a.stop();
+      expect(await link('r1', 'vrrp.58')).toBeUndefined();
+    } finally {
+      await stopAll(a);
+    }
   }, 30_000);
 });
 

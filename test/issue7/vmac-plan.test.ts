@@ -60,6 +60,12 @@ describe('planVmacs', () => {
     expect(v.vips[0]!.dev).toBe('vmac52');
   });
 
+  it('vmac_xmit_base with strict mode is reset, as keepalived does', () => {
+    const p = planVmacs(load(inst('VI_1', 56, '    use_vmac\n    vmac_xmit_base\n    strict_mode on')), () => false);
+    expect(p.errors).toEqual(['(VI_1) xmit_base is incompatible with strict mode - resetting']);
+    expect(p.config.vrrpInstances[0]!.interface).toBe('vrrp.56');
+  });
+
   it('two instances with the same VRID and different families get vrrp.N and vrrp6.N; an existing interface name is skipped', () => {
     const cfg = load(inst('VI_4', 53, '    use_vmac') + inst('VI_6', 53, '    use_vmac', 'fe80::53;fd00::53/64'));
     expect([...planVmacs(cfg, () => false).vmacs.keys()]).toEqual(['vrrp.53', 'vrrp6.53']);

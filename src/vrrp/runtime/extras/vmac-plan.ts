@@ -89,7 +89,11 @@ export function planVmacs(cfg: KeepalivedConfig, existing: (name: string) => boo
       return { ...a, dev: name };
     };
     const moved: VrrpInstance = { ...v, vips: v.vips.map(move), evips: v.evips.map(move) };
-    if (own && !v.vmacXmitBase) moved.interface = own;
+    if (own && v.vmacXmitBase && v.strict) {
+      errors.push(`(${v.name}) xmit_base is incompatible with strict mode - resetting`);
+      moved.vmacXmitBase = false;
+    }
+    if (own && !moved.vmacXmitBase) moved.interface = own;
     return moved;
   });
   return { config: { ...cfg, vrrpInstances: instances }, vmacs, errors };
