@@ -99,6 +99,8 @@ describe('checker child on a host without IPVS', () => {
 
   it('explains the missing kernel support with keepalived\'s line and ours', () => {
     expect(ours.out).toContain(`IPVS: ${NO_IPVS_MESSAGE}`);
+    // A clear message, not a crash: no stack trace, no internal error from the launcher.
+    expect(ours.out).not.toMatch(/TypeError|ReferenceError|internal error|Unhandled|\n\s+at .+:\d+:\d+/);
     expect(lines(ours)).toEqual(lines(theirs));
     expect(lines(theirs)).toEqual([
       'Initializing ipvs',
