@@ -84,6 +84,11 @@ async function reloadDone(h: KeepalivedHandle, text: string, n: number): Promise
   await waitFor(() => (h.log().match(/Reload complete/g) ?? []).length >= n, { timeoutMs: 8000, what: `reload ${n} complete` });
 }
 
+/** Both daemons' VRRP children are up (their start-up work done), even on a busy machine. */
+async function started(...hs: KeepalivedHandle[]): Promise<void> {
+  await waitFor(() => hs.every((h) => h.log().includes('Startup complete')), { timeoutMs: 15_000, what: 'daemons started' });
+}
+
 async function stopAll(...hs: (KeepalivedHandle | undefined)[]): Promise<void> {
   await Promise.all(hs.map((h) => h?.stop()));
 }
@@ -97,6 +102,7 @@ describe('use_vmac (keepalived-ts pair)', () => {
     const a = startOurs(lab, 'r1', conf({ router: 'r1', vrid: 51, prio: 150, vip, inst: '    use_vmac' }));
     const b = startOurs(lab, 'r2', conf({ router: 'r2', vrid: 51, prio: 100, vip, inst: '    use_vmac' }));
     try {
+      await started(a, b);
       await waitHolder(vip, 'r1:vrrp.51');
       for (const ns of R) {
         // both routers have their VMAC from start (keepalived creates it at start-up, up), a private macvlan on eth0
@@ -264,7 +270,8 @@ static_rules {
     };
     const reload = (h: KeepalivedHandle, text: string) => { writeFileSync(h.confFile, text); process.kill(h.pid, 'SIGHUP'); };
     try {
-      await master('r1', 'r2').catch((e) => { console.log(a.log()); throw e; });
+      await started(a, b); // static entries are set before the instances start
+      await master('r1', 'r2').catch((e) => { console.log(a.log(), '\n=====\n', b.log()); throw e; });
       // the route with an unreachable gateway is logged with the instance and the route; VRRP goes on
       expect(a.log()).toContain('(VI_1) cannot add route 10.99.5.0/24 via 10.200.0.1 table 100: Network is unreachable');
       // r1 drops below r2 by a reload: it leaves MASTER while running, its virtual routes and rule go to r2
@@ -274,6 +281,13 @@ static_rules {
       // and back
       reload(a, c('r1', 150));
       await master('r1', 'r2');
+      // a reload of the MASTER that changes its virtual routes: the dropped one goes, the new one comes, no transition
+      const transitions = (a.log().match(/Entering \w+ STATE/g) ?? []).length;
+      const changed = c('r1', 150).replace('blackhole 10.99.3.0/24 table 100 no_track', `10.99.6.0/24 via ${gw} dev eth0 table 100`);
+      await reloadDone(a, changed, 3);
+      await waitFor(async () => (await table('r1', '100')).join() === '10.99.2.0/24,10.99.6.0/24', { timeoutMs: 5000, what: 'virtual routes follow the reload' });
+      expect((a.log().match(/Entering \w+ STATE/g) ?? []).length).toBe(transitions);
+      expect(await rules('r1')).toEqual(['100 from 10.99.4.0 lookup 100', '200 from 10.99.9.0 lookup 101']);
       expect(a.log()).not.toMatch(/Keepalived_vrrp exited|TypeError|Error: /);
       await stopAll(a, b);
       // at stop keepalived removes static entries too (stop_vrrp)
