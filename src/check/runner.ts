@@ -1,8 +1,10 @@
 // Thin adapter around the sans-I/O scheduler: real timers, real probes, everything else to a sink
 // (the IPVS client, the logger, the script runner, the notify FIFO, the mailer).
 import { runProbe as defaultProbe } from './probes/index.js';
+import { type TcpAttempt, tcpCheck } from './probes/tcp.js';
 import { CheckScheduler, type SchedulerOptions } from './scheduler.js';
 import type { CheckAction, CheckerSpec, ProbeResult, VirtualServerSpec } from './types.js';
+import { TimerWheel, type WheelTask } from './wheel.js';
 
 export type SinkAction = Exclude<CheckAction, { type: 'runProbe' } | { type: 'scheduleTimer' }>;
 
@@ -12,12 +14,24 @@ export interface CheckRunnerOptions extends Partial<SchedulerOptions> {
   probe?: (spec: CheckerSpec, urlIndex?: number, signal?: AbortSignal) => Promise<ProbeResult>;
 }
 
+/** A checker's delay_loop / retry timer: one reusable wheel entry per checker. */
+class CheckerTimer implements WheelTask {
+  bucket = -1;
+  constructor(private readonly runner: CheckRunner, readonly id: string) {}
+  run(): void {
+    this.runner.onTimer(this.id);
+  }
+}
+
 export class CheckRunner {
   private readonly sched: CheckScheduler;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly inflight = new Set<AbortController>();
+  private readonly wheel: TimerWheel;
+  private readonly timers = new Map<string, CheckerTimer>();
+  private readonly inflight = new Set<AbortController | TcpAttempt>();
   private readonly now: () => number;
   private readonly probe: NonNullable<CheckRunnerOptions['probe']>;
+  /** TCP_CHECK goes straight to the callback probe unless a probe was injected (tests). */
+  private readonly fastTcp: boolean;
   private stopped = false;
 
   constructor(vss: VirtualServerSpec[], private readonly sink: (a: SinkAction) => void, opts: CheckRunnerOptions = {}) {
@@ -27,7 +41,9 @@ export class CheckRunner {
     });
     const t0 = performance.now();
     this.now = opts.now ?? (() => performance.now() - t0);
+    this.wheel = new TimerWheel(this.now);
     this.probe = opts.probe ?? defaultProbe;
+    this.fastTcp = !opts.probe;
   }
 
   start(): void {
@@ -38,9 +54,13 @@ export class CheckRunner {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.wheel.clear();
     this.timers.clear();
-    for (const c of this.inflight) c.abort();
+    for (const c of this.inflight) {
+      if (c instanceof AbortController) c.abort();
+      else c.cancel();
+    }
+    this.inflight.clear();
     this.apply(this.sched.stop());
   }
 
@@ -63,21 +83,43 @@ export class CheckRunner {
 
   private arm(id: string, delayMs: number): void {
     if (this.stopped) return;
-    clearTimeout(this.timers.get(id));
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      if (!this.stopped) this.apply(this.sched.handle({ type: 'timer', timerId: id }, this.now()));
-    }, delayMs));
+    let t = this.timers.get(id);
+    if (!t) {
+      t = new CheckerTimer(this, id);
+      this.timers.set(id, t);
+    }
+    this.wheel.add(t, delayMs);
+  }
+
+  /** A checker's timer fired (CheckerTimer.run). */
+  onTimer(id: string): void {
+    if (!this.stopped) this.apply(this.sched.handle({ type: 'timer', timerId: id }, this.now()));
+  }
+
+  private result(id: string, result: ProbeResult): void {
+    if (!this.stopped) this.apply(this.sched.handle({ type: 'probeResult', checkerId: id, result }, this.now()));
   }
 
   private launch(id: string, spec: CheckerSpec, urlIndex?: number): void {
+    if (this.fastTcp && spec.type === 'TCP_CHECK') {
+      let settled = false;
+      let a: TcpAttempt | undefined;
+      a = tcpCheck(spec.conn, this.wheel, (r) => {
+        settled = true;
+        if (a) this.inflight.delete(a);
+        this.result(id, r);
+      });
+      // A synchronous failure (no route) has reported already; only a pending check is in flight.
+      if (!settled) this.inflight.add(a);
+      return;
+    }
     const ctl = new AbortController();
     this.inflight.add(ctl);
     this.probe(spec, urlIndex, ctl.signal)
       .catch((err: Error): ProbeResult => ({ ok: false, reason: 'failed', logs: [`${spec.type} probe error: ${err.message}`] }))
       .then((result) => {
         this.inflight.delete(ctl);
-        if (!this.stopped) this.apply(this.sched.handle({ type: 'probeResult', checkerId: id, result }, this.now()));
+        this.result(id, result);
       });
   }
 }

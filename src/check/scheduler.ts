@@ -27,6 +27,8 @@ interface Entry {
   running: boolean;
   /** checker->enabled: false while ha_suspend holds it. */
   enabled: boolean;
+  /** The epilog hooks, made on first use and kept (formatting and closures once per checker, not per result). */
+  ctx?: EpilogCtx;
 }
 
 export function checkerId(vs: number, rs: number, checker: number): string {
@@ -194,8 +196,12 @@ export class CheckScheduler {
   }
 
   private ctx(e: Entry, nowMs: number): EpilogCtx {
+    if (e.ctx) {
+      e.ctx.nowMs = nowMs;
+      return e.ctx;
+    }
     const vs = e.pool.spec;
-    return {
+    const ctx: EpilogCtx = {
       fmt: formatRs(e.rs.spec, vs),
       fmtVs: formatVs(vs),
       nowMs,
@@ -207,7 +213,7 @@ export class CheckScheduler {
         this.updateSvrCheckerState(e, up);
         const changed = up ? !wasUp : wasUp;
         if (e.rs.spec.smtpAlert && changed && (rsWasAlive !== e.rs.alive || !this.opts.noCheckerEmails)) {
-          this.out.push({ type: 'smtpAlert', subject: `Realserver ${formatRs(e.rs.spec, vs)} of virtual server ${formatVs(vs)} - ${e.rs.alive ? 'UP' : 'DOWN'}`, body });
+          this.out.push({ type: 'smtpAlert', subject: `Realserver ${ctx.fmt} of virtual server ${ctx.fmtVs} - ${e.rs.alive ? 'UP' : 'DOWN'}`, body });
         }
       },
       addRsWeight: (delta) => {
@@ -217,6 +223,8 @@ export class CheckScheduler {
         e.rs.effectiveWeight += delta;
       },
     };
+    e.ctx = ctx;
+    return ctx;
   }
 
   private epilog(e: Entry, r: ProbeResult, nowMs: number): EpilogOutcome {

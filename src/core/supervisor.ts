@@ -67,6 +67,13 @@ interface Slot {
   exited: Promise<void>;
 }
 
+/**
+ * node flags per child. The checker's heap churns (a probe's short-lived objects, thousands a second):
+ * V8's young generation would grow to 2 x 16 MiB semi-spaces for garbage that dies young anyway;
+ * 1 MiB keeps its peak RSS about 25 MiB lower at no measurable CPU cost (bench/checkers.ts).
+ */
+const CHILD_NODE_FLAGS: Readonly<Record<ChildRole, string[]>> = { checker: ['--max-semi-space-size=1'], vrrp: [] };
+
 export class Supervisor {
   private readonly slots = new Map<ChildRole, Slot>();
   private stopping = false;
@@ -120,7 +127,8 @@ export class Supervisor {
     };
     // nsenter setns()es and execs node: same pid, and the IPC fd is inherited.
     const ns = slot.spec.netns ? nsenterArgv(slot.spec.netns) : undefined;
-    const proc = ns ? spawn(ns[0]!, [...ns.slice(1), process.execPath, entry], options) : fork(entry, [], { ...options, execArgv: [] });
+    const flags = CHILD_NODE_FLAGS[role];
+    const proc = ns ? spawn(ns[0]!, [...ns.slice(1), process.execPath, ...flags, entry], options) : fork(entry, [], { ...options, execArgv: flags });
     slot.proc = proc;
     slot.startedAtMs = this.now();
     const pid = proc.pid ?? -1;

@@ -1,0 +1,69 @@
+// Health-checker cost (issue 6): CPU seconds and peak RSS of the checker process for TCP real servers
+// with TCP_CHECK plus HTTP ones with HTTP_GET, all at delay_loop 1, over a 60 s window against local
+// listeners, for Debian keepalived -C and keepalived-ts -C in the same IPVS VM (bench/checkers-vm.sh).
+// Balanced order; prints each run, the medians, the ratio and the target verdicts (CPU ratio <= 1.0,
+// RSS <= keepalived's + 40 MiB), and the checks per second each daemon achieved (delay_loop 1 asks
+// for one per real server per second). TCG timing is noisy: compare within one run only.
+// Run as root after `npm run build`:
+//   flock /tmp/kts-vm.lock npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
+import { bootVm } from '../test/vm/vm.js';
+
+const [TCP, HTTP, ROUNDS, WINDOW] = [Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 2), Number(process.argv[5] ?? 60)];
+const RSS_ALLOWANCE_KB = 40 * 1024;
+
+interface Run { cpuS: number; hwmKb: number; tcpPerS: number; httpPerS: number; destsEnd: number; expected: number; startS: number; failLines: number }
+
+function parse(line: string): [string, Run] | undefined {
+  const m = /^RESULT (\S+) (.*)$/.exec(line);
+  if (!m) return undefined;
+  const kv = Object.fromEntries(m[2]!.split(/\s+/).map((p) => p.split('=') as [string, string]));
+  const n = (k: string) => Number(kv[k]);
+  return [m[1]!, { cpuS: n('cpu_s'), hwmKb: n('hwm_kb'), tcpPerS: n('tcp_per_s'), httpPerS: n('http_per_s'), destsEnd: n('dests_end'), expected: n('expected'), startS: n('start_s'), failLines: n('fail_lines') }];
+}
+
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('bench/checkers.ts needs root (qemu, 9p)');
+  const vm = await bootVm({ name: 'checkbench', memoryMb: 2048 });
+  try {
+    const perRunS = WINDOW + 150;
+    const r = await vm.run(`TCP=${TCP} HTTP=${HTTP} ROUNDS=${ROUNDS} WINDOW=${WINDOW} sh bench/checkers-vm.sh`, { timeoutMs: (2 * ROUNDS * perRunS + 60) * 1000 });
+    const runs: Record<string, Run[]> = { keepalived: [], 'keepalived-ts': [] };
+    for (const l of r.stdout.split('\n')) {
+      const p = parse(l);
+      if (!p) continue;
+      const [d, x] = p;
+      runs[d]!.push(x);
+      console.log(`  ${d.padEnd(14)} cpu ${x.cpuS.toFixed(2)} s  peak RSS ${(x.hwmKb / 1024).toFixed(1)} MiB  checks/s tcp ${x.tcpPerS} http ${x.httpPerS}`
+        + `  (table ${x.destsEnd}/${x.expected} at the end, complete ${x.startS} s after start, ${x.failLines} failure/removal log lines)`);
+    }
+    const ka = runs.keepalived!;
+    const ts = runs['keepalived-ts']!;
+    if (r.exitCode !== 0 || !ka.length || !ts.length) throw new Error(`VM run failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
+    console.log(`checkers bench: ${TCP} TCP_CHECK + ${HTTP} HTTP_GET real servers at delay_loop 1, ${WINDOW} s window, ${ROUNDS} round(s) each, ${vm.accel}, 1 vCPU`);
+    const cpuA = median(ka.map((x) => x.cpuS)), cpuB = median(ts.map((x) => x.cpuS));
+    const rssA = median(ka.map((x) => x.hwmKb)), rssB = median(ts.map((x) => x.hwmKb));
+    const want = TCP + HTTP;
+    for (const [name, xs] of [['keepalived', ka], ['keepalived-ts', ts]] as const) {
+      const rate = median(xs.map((x) => x.tcpPerS + x.httpPerS));
+      const cpu = median(xs.map((x) => x.cpuS));
+      console.log(`  ${name}: median cpu ${cpu.toFixed(2)} s (${((100 * cpu) / WINDOW).toFixed(0)} % of the vCPU), peak RSS ${(median(xs.map((x) => x.hwmKb)) / 1024).toFixed(1)} MiB,`
+        + ` ${rate} checks/s of the ${want}/s delay_loop 1 asks for (${((100 * rate) / want).toFixed(0)} %)`);
+    }
+    const ratio = cpuB / cpuA;
+    console.log(`  CPU ratio keepalived-ts/keepalived ${ratio.toFixed(2)} (target <= 1.0: ${ratio <= 1 ? 'met' : 'NOT met'})`);
+    console.log(`  RSS keepalived-ts ${(rssB / 1024).toFixed(1)} MiB vs keepalived ${(rssA / 1024).toFixed(1)} MiB + 40 MiB = ${((rssA + RSS_ALLOWANCE_KB) / 1024).toFixed(1)} MiB`
+      + ` (target: ${rssB <= rssA + RSS_ALLOWANCE_KB ? 'met' : 'NOT met'}; ratio ${(rssB / rssA).toFixed(2)})`);
+    // Work per check, since a saturated daemon does fewer checks in the window.
+    const perCheck = (xs: Run[]) => median(xs.map((x) => (1e6 * x.cpuS) / Math.max(1, (x.tcpPerS + x.httpPerS) * WINDOW)));
+    console.log(`  CPU per check: keepalived ${perCheck(ka).toFixed(1)} µs, keepalived-ts ${perCheck(ts).toFixed(1)} µs (ratio ${(perCheck(ts) / perCheck(ka)).toFixed(2)})`);
+  } finally {
+    await vm.stop();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,69 @@
+// The runner's timer wheel and the callback TCP check that uses it (the hot path of a large checker).
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { tcpCheck } from '../../src/check/probes/tcp.js';
+import type { ProbeResult } from '../../src/check/types.js';
+import { TimerWheel, type WheelTask } from '../../src/check/wheel.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('TimerWheel', () => {
+  it('runs tasks in due order, never early; re-arming moves a task, cancel drops it', async () => {
+    const t0 = performance.now();
+    const now = () => performance.now() - t0;
+    const w = new TimerWheel(now, 2);
+    const ran: Array<[string, number]> = [];
+    const task = (name: string): WheelTask => ({ bucket: -1, run: () => ran.push([name, now()]) });
+    const a = task('a');
+    const b = task('b');
+    const c = task('c');
+    const d = task('d');
+    w.add(c, 60);
+    w.add(a, 20);
+    w.add(b, 40);
+    w.add(d, 30);
+    w.add(a, 50); // moved: runs once, at 50
+    w.cancel(d);
+    await sleep(120);
+    expect(ran.map(([n]) => n)).toEqual(['b', 'a', 'c']);
+    const due: Record<string, number> = { a: 50, b: 40, c: 60 };
+    for (const [n, t] of ran) {
+      expect(t).toBeGreaterThanOrEqual(due[n]! - 1);
+      expect(t).toBeLessThan(due[n]! + 40);
+    }
+  });
+
+  it('a task that re-arms itself from run() keeps its period; clear() stops everything', async () => {
+    const t0 = performance.now();
+    const w = new TimerWheel(() => performance.now() - t0, 2);
+    let n = 0;
+    const t: WheelTask = { bucket: -1, run: () => { n++; w.add(t, 10); } };
+    w.add(t, 10);
+    await sleep(105);
+    w.clear();
+    const seen = n;
+    expect(seen).toBeGreaterThanOrEqual(5);
+    expect(seen).toBeLessThanOrEqual(10);
+    await sleep(40);
+    expect(n).toBe(seen);
+  });
+});
+
+describe('tcpCheck (callback TCP_CHECK)', () => {
+  it('ok on a listener, failed on a closed port, nothing after cancel', async () => {
+    const srv = net.createServer((s) => s.destroy());
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as net.AddressInfo).port;
+    const t0 = performance.now();
+    const w = new TimerWheel(() => performance.now() - t0);
+    const once = (p: number) => new Promise<ProbeResult>((r) => { tcpCheck({ connectIp: '127.0.0.1', connectPort: p, connectTimeoutMs: 2_000 }, w, r); });
+    expect(await once(port)).toEqual({ ok: true });
+    srv.close();
+    await new Promise((r) => srv.once('close', r));
+    expect(await once(port)).toMatchObject({ ok: false, reason: 'failed', timedOut: false });
+    let called = 0;
+    tcpCheck({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 50 }, w, () => { called++; }).cancel();
+    await sleep(100);
+    expect(called).toBe(0);
+  });
+});
