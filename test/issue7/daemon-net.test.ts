@@ -207,6 +207,29 @@ describe('use_vmac and kill -9 of the VRRP child (keepalived-ts)', () => {
   }, 30_000);
 });
 
+describe('use_vmac_addr (keepalived-ts)', () => {
+  it('an eVIP of the other family gets its own VMAC (vrrp6.VRID, 00:00:5e:00:02:VRID) while the IPv4 VIP is on vrrp.VRID', async () => {
+    const vip = lab.vip4(219);
+    const evip = lab.vip6(219);
+    const text = conf({ router: 'r1', vrid: 59, prio: 150, vip, inst: `    use_vmac\n    use_vmac_addr\n    virtual_ipaddress_excluded {\n        ${evip}/64\n    }` });
+    const a = startOurs(lab, 'r1', text);
+    try {
+      await waitHolder(vip, 'r1:vrrp.59');
+      await waitHolder(evip, 'r1:vrrp6.59');
+      expect((await link('r1', 'vrrp6.59'))?.address).toBe('00:00:5e:00:02:3b');
+      expect((await link('r1', 'vrrp.59'))?.address).toBe('00:00:5e:00:01:3b');
+      await lab.ping('r1', lab.ip6('c'), 1, 1);
+      await waitFor(() => lab.ping('c', evip, 1, 1), { timeoutMs: 8000, intervalMs: 200, what: `client pings ${evip}` });
+      expect((await lab.neigh('c')).find((n) => n.dst === evip)?.lladdr).toBe('00:00:5e:00:02:3b');
+      await a.stop();
+      expect(await link('r1', 'vrrp6.59')).toBeUndefined();
+      expect(await link('r1', 'vrrp.59')).toBeUndefined();
+    } finally {
+      await stopAll(a);
+    }
+  }, 30_000);
+});
+
 describe('vmac_xmit_base (keepalived-ts)', () => {
   it('the VIP is on the VMAC and answers ARP with the virtual MAC; adverts leave from eth0 with its own MAC', async () => {
     const vip = lab.vip4(215);
@@ -316,6 +339,8 @@ describe('accept mode (keepalived-ts)', () => {
       expect(await lab.ping('c', vip, 2, 1)).toBe(false);
       // one clear warning at start that the VIP will not answer (keepalived issues #474, #2319)
       expect(a.log().match(/will not answer/g)).toHaveLength(1);
+      // and keepalived's own line about the default firewall (vrrp_complete_instance), once
+      expect(a.log().match(/use_vmac or no_accept\/strict specified, but no firewall configured - using nftables/g)).toHaveLength(1);
       // accept: the drop entry goes, the VIP answers
       reload(conf({ router: 'r1', vrid: 53, prio: 150, vip, inst: '    accept' }));
       await waitFor(() => lab.ping('c', vip, 1, 1), { timeoutMs: 8000, what: 'VIP answers with accept' });

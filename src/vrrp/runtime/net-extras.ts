@@ -6,6 +6,7 @@ import type { KeepalivedConfig, VrrpInstance as ConfInstance } from '../../confi
 import type { Logger } from '../../log/logger.js';
 import type { InterfaceFacts } from '../config-map.js';
 import type { VrrpInstanceParams } from '../params.js';
+import { FIREWALL_DEFAULT_LOG } from '../../net/nftables.js';
 import { AcceptMode } from './extras/accept-mode.js';
 import { Routing } from './extras/routing.js';
 import { VmacSet } from './extras/vmacs.js';
@@ -63,6 +64,12 @@ async function guarded(log: Logger, what: string, f: () => Promise<void>): Promi
   try { await f(); } catch (e) { log.err(`${what}: ${(e as Error).message}`); }
 }
 
+/** vrrp_complete_instance(): the first instance needing a firewall without `nftables` configured says so (once per load). */
+function firewallDefaultNote(cfg: KeepalivedConfig, log: Logger): void {
+  if ('nftables' in cfg.global.other) return;
+  if (cfg.vrrpInstances.some((v) => !v.accept || v.useVmac)) log.info(FIREWALL_DEFAULT_LOG);
+}
+
 /** keepalived's order: drop rules, VIPs, routes, rules on becoming MASTER; the reverse on leaving. */
 export function createNetExtras(ctx: NetExtrasContext): NetExtras {
   const log = ctx.logger;
@@ -76,6 +83,7 @@ export function createNetExtras(ctx: NetExtrasContext): NetExtras {
   const heldOf = (iname: string) => held.get(iname) ?? new Set<string>();
   return {
     start: (cfg) => guarded(log, 'static addresses, routes and rules', async () => {
+      firewallDefaultNote(cfg, log);
       accept.configure(cfg.global);
       await routing.setStatic(cfg);
     }),
@@ -105,6 +113,7 @@ export function createNetExtras(ctx: NetExtrasContext): NetExtras {
     }),
     instanceGone: (_conf, p) => guarded(log, `(${p.iname}) VMAC`, () => vmacs.instanceGone(p.iname)),
     reload: (cfg) => guarded(log, 'reload of static and virtual routes', async () => {
+      firewallDefaultNote(cfg, log);
       await routing.setStatic(cfg);
       // A MASTER kept by the reload: its virtual routes/rules and drop entries follow the new config.
       const byName = new Map((prepared ?? cfg).vrrpInstances.map((v) => [v.name, v]));
