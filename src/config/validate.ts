@@ -462,6 +462,17 @@ export function completeVirtualServer(ctx: BuildCtx, cfg: KeepalivedConfig, d: V
           rs.port = vs.addr.port;
         }
       }
+      // Unless NAT, the sorry server takes the service's port too (validate_check_config).
+      const s = vs.sorryServer;
+      if (s && (vs.sorryServerLvsMethod ?? vs.lvsMethod) !== 'NAT') {
+        if (vs.addr.kind === 'fwmark') {
+          if (s.port) { ctx.error(`WARNING - virtual server ${vs.display}, sorry server has port specified - clearing`, vs.loc); s.port = 0; }
+        } else if (!s.port) s.port = vs.addr.port;
+        else if (s.port !== vs.addr.port) {
+          ctx.error(`WARNING - virtual server ${vs.display} and sorry server ports don't match - resetting`, vs.loc);
+          s.port = vs.addr.port;
+        }
+      }
     }
     return vs;
   }
