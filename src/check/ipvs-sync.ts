@@ -100,8 +100,12 @@ export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan
 
 export type Logger = { info(text: string): void; err(text: string): void };
 
-/** Kernel calls in flight at once: calls for one service stay in order, services run side by side. */
-const MAX_IN_FLIGHT = 32;
+/**
+ * Calls started at once: calls for one service stay in order, services run side by side. The
+ * client packs the calls of one turn into few datagrams and bounds what is in the kernel's hands,
+ * so this only bounds pending promises (1,000 services start together: ~11 round trips, not 11,000).
+ */
+const MAX_IN_FLIGHT = 4096;
 
 /** Applies engine actions to IPVS, in order per service; never throws (errors are logged). */
 export class IpvsSync {

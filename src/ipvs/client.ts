@@ -1,8 +1,9 @@
 // IPVS over Generic Netlink: the thin I/O adapter. It resolves the "IPVS"
-// family, sends one request per call and turns every reply (data, ACK,
-// errno, or garbage) into a typed result or an IpvsError naming the
-// virtual/real server. Nothing escapes as a raw exception.
-import { createNetlink, type NetlinkMessage, type NetlinkSocket } from 'netlink';
+// family and turns every reply (data, ACK, errno, or garbage) into a typed
+// result or an IpvsError naming the virtual/real server. Calls made in the
+// same turn of the event loop go out together, many messages per datagram
+// (nlmsg.ts frames and matches them). Nothing escapes as a raw exception.
+import { RawNetlinkSocket, type NetlinkMessage } from 'netlink';
 import { encodeAttrs, decodeAttrs, getS32, getStr, getU16, str, type Attr, AttrDecodeError } from './attrs.js';
 import {
   decodeDaemon, decodeDest, decodeInfo, decodeService, decodeTimeouts,
@@ -12,11 +13,11 @@ import {
 import { CmdAttr, IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsCmd } from './constants.js';
 import { IpvsError, NO_IPVS_MESSAGE, describeOp, kernelError, type IpvsErrorContext, type IpvsOp } from './errors.js';
 import type { IpvsTable } from './format.js';
+import { RequestTracker, type Completion, type Outcome, type TrackedRequest } from './nlmsg.js';
 
 // linux/netlink.h, linux/genetlink.h
 const NETLINK_GENERIC = 16;
 const NLMSG_ERROR = 2;
-const NLM_F_DUMP = 0x300;
 const GENL_ID_CTRL = 16;
 const CTRL_CMD_GETFAMILY = 3;
 const CTRL_ATTR_FAMILY_ID = 1;
@@ -25,13 +26,131 @@ const GENL_HDRLEN = 4;
 const ENOENT = 2;
 
 export interface IpvsClientOptions {
-  /** Per-request deadline; the kernel answers in microseconds, so this only catches a wedged socket. */
+  /** Deadline for the kernel to answer anything while requests are in flight; it answers in microseconds, so this only catches a wedged socket. */
   timeoutMs?: number;
 }
 
 interface Reply {
   /** Attribute payloads (after the genl header) of each data message. */
   payloads: Buffer[];
+}
+
+/** Socket buffers asked for; the kernel caps them at net.core.[rw]mem_max (and doubles what it grants). */
+const SOCKET_BUFFER = 1 << 20;
+/** Receive buffer one reply may take in the worst case (an error echoing a ~150-byte request, as skb truesize). */
+const REPLY_COST = 1536;
+
+type Tag = (outcome: Outcome) => void;
+
+/** Commands answered with data: they ask for their own ACK wherever they sit in a datagram. */
+const GET_CMDS = new Set<number>([IpvsCmd.GET_SERVICE, IpvsCmd.GET_DEST, IpvsCmd.GET_DAEMON, IpvsCmd.GET_CONFIG, IpvsCmd.GET_INFO]);
+
+/**
+ * The socket side: a raw netlink socket of the `netlink` package (our own framing), one tracker,
+ * a flush per event-loop turn, and a stall timer. Kept referenced only while requests are pending.
+ */
+class Transport {
+  private readonly tracker: RequestTracker<Tag>;
+  private flushScheduled = false;
+  private stall: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly sock: RawNetlinkSocket, private readonly timeoutMs: number) {
+    const rcv = sock.getRecvBufferSize();
+    const snd = sock.getSendBufferSize();
+    const maxInFlight = Math.max(16, Math.min(1024, Math.floor(rcv / REPLY_COST)));
+    const maxBytes = Math.max(8192, Math.min(snd - 1024, 1 << 17));
+    this.tracker = new RequestTracker<Tag>(sock.address().port, maxInFlight, maxBytes);
+    sock.on('message', (buf: Buffer) => this.onDatagram(buf));
+    sock.on('truncatedMessage', () => this.failInFlight({ kind: 'malformed', reason: 'truncated netlink reply' }));
+    // An 'error' event with no listener would crash the process; ENOBUFS here means replies were lost.
+    sock.on('error', (e: Error) => this.failInFlight({ kind: 'io', reason: `netlink socket: ${e.message}` }));
+    sock.unref();
+  }
+
+  request(req: Omit<TrackedRequest<Tag>, 'tag'>): Promise<Outcome> {
+    if (this.closed) return Promise.resolve({ kind: 'io', reason: 'client closed' });
+    return new Promise<Outcome>((resolve) => {
+      if (this.tracker.pending === 0) this.sock.ref();
+      this.tracker.enqueue({ ...req, tag: resolve });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate: every call made while the current replies are handled joins the next datagram.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    for (let d = this.tracker.takeDatagram(); d; d = this.tracker.takeDatagram()) {
+      this.sock.send(d, {}, (err) => {
+        if (err) this.failInFlight({ kind: 'io', reason: `sendmsg: ${err.message}` });
+      });
+    }
+    this.armStall();
+  }
+
+  private armStall(): void {
+    if (this.stall) clearTimeout(this.stall);
+    this.stall = undefined;
+    if (this.tracker.inFlightCount === 0) return;
+    this.stall = setTimeout(() => {
+      this.stall = undefined;
+      this.failInFlight({ kind: 'io', reason: 'Timeout has been reached' });
+    }, this.timeoutMs);
+  }
+
+  private onDatagram(buf: Buffer): void {
+    let done: Completion<Tag>[];
+    try {
+      done = this.tracker.receive(buf);
+    } catch (e) {
+      done = this.tracker.failAll({ kind: 'malformed', reason: (e as Error).message }, false);
+    }
+    this.complete(done);
+  }
+
+  private failInFlight(outcome: Extract<Outcome, { kind: 'io' | 'malformed' }>): void {
+    this.complete(this.tracker.failAll(outcome, false));
+  }
+
+  private complete(done: Completion<Tag>[]): void {
+    for (const c of done) c.tag(c.outcome);
+    if (this.tracker.pending === 0 && !this.closed) this.sock.unref();
+    if (done.length) {
+      this.armStall();
+      if (this.tracker.pending > this.tracker.inFlightCount) this.schedule();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.stall) clearTimeout(this.stall);
+    const left = this.tracker.failAll({ kind: 'io', reason: 'client closed' }, true);
+    this.sock.close();
+    for (const c of left) c.tag(c.outcome);
+  }
+}
+
+/** An outcome as the reply payloads, or the IpvsError naming the servers. */
+export function outcomePayloads(o: Outcome, op: IpvsOp, ctx: IpvsErrorContext): Buffer[] {
+  switch (o.kind) {
+    case 'ok': return o.payloads.map((p) => {
+      if (p.length < GENL_HDRLEN) throw toIpvsError(new AttrDecodeError(`reply of ${p.length} bytes, shorter than the genl header`), op, ctx);
+      return p.subarray(GENL_HDRLEN);
+    });
+    case 'errno': throw kernelError(op, o.errno, ctx);
+    case 'malformed': throw toIpvsError(new AttrDecodeError(o.reason), op, ctx);
+    case 'io': throw toIpvsError(new Error(o.reason), op, ctx);
+  }
 }
 
 function genlHeader(cmd: number, version: number): Buffer {
@@ -76,62 +195,54 @@ export class IpvsClient {
   private closed = false;
 
   private constructor(
-    private readonly sock: NetlinkSocket,
+    private readonly transport: Transport,
     /** The family id the kernel gave "IPVS". */
     readonly familyId: number,
-    private readonly timeoutMs: number,
   ) {}
 
   /** Opens a socket and resolves the IPVS family; rejects with IpvsError (kind 'unavailable') when the kernel has none. */
   static async open(opts: IpvsClientOptions = {}): Promise<IpvsClient> {
     const timeoutMs = opts.timeoutMs ?? 5000;
-    let sock: NetlinkSocket;
+    let transport: Transport;
     try {
-      sock = createNetlink(NETLINK_GENERIC);
+      transport = new Transport(new RawNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: SOCKET_BUFFER, sendBufferSize: SOCKET_BUFFER }), timeoutMs);
     } catch (e) {
       throw new IpvsError(`cannot ${describeOp('open', {})}: ${(e as Error).message}`, 'open', 'io');
     }
-    // An 'error' event with no listener would crash the process.
-    sock.on('error', () => undefined);
     try {
-      const payload = [genlHeader(CTRL_CMD_GETFAMILY, 1), encodeAttrs([{ type: CTRL_ATTR_FAMILY_NAME, value: str(IPVS_GENL_NAME) }])];
-      const [msgs] = await sock.request(GENL_ID_CTRL, payload, { checkError: false, timeout: timeoutMs });
-      const first = msgs[0];
+      const parts = [genlHeader(CTRL_CMD_GETFAMILY, 1), encodeAttrs([{ type: CTRL_ATTR_FAMILY_NAME, value: str(IPVS_GENL_NAME) }])];
+      const outcome = await transport.request({ type: GENL_ID_CTRL, parts, wantsData: true });
+      if (outcome.kind === 'errno' && outcome.errno === ENOENT) throw new IpvsError(NO_IPVS_MESSAGE, 'open', 'unavailable', ENOENT, 'ENOENT');
+      const payloads = outcomePayloads(outcome, 'open', {});
+      const first = payloads[0];
       if (!first) throw new AttrDecodeError('empty reply to CTRL_CMD_GETFAMILY');
-      if (first.type === NLMSG_ERROR) {
-        const errno = errnoOf(first);
-        if (errno === ENOENT) throw new IpvsError(NO_IPVS_MESSAGE, 'open', 'unavailable', ENOENT, 'ENOENT');
-        throw kernelError('open', errno, {});
-      }
-      const attrs = decodeAttrs(first.data.subarray(GENL_HDRLEN), 'CTRL_CMD_GETFAMILY reply');
+      const attrs = decodeAttrs(first, 'CTRL_CMD_GETFAMILY reply');
       const idB = attrs.get(CTRL_ATTR_FAMILY_ID);
       if (!idB) throw new AttrDecodeError('CTRL_CMD_GETFAMILY reply without CTRL_ATTR_FAMILY_ID');
       const name = attrs.get(CTRL_ATTR_FAMILY_NAME);
       if (name && getStr(name) !== IPVS_GENL_NAME) throw new AttrDecodeError(`asked for family IPVS, got '${getStr(name)}'`);
-      return new IpvsClient(sock, getU16(idB, 'family id'), timeoutMs);
+      return new IpvsClient(transport, getU16(idB, 'family id'));
     } catch (e) {
-      sock.close();
+      transport.close();
       throw toIpvsError(e, 'open', {});
     }
   }
 
   close(): void {
-    if (!this.closed) { this.closed = true; this.sock.close(); }
+    if (!this.closed) { this.closed = true; this.transport.close(); }
   }
 
-  /** One request/reply exchange; rejects only with IpvsError. */
+  /** One request/reply exchange (batched with the others of this turn); rejects only with IpvsError. */
   private async exchange(op: IpvsOp, ctx: IpvsErrorContext, cmd: number, attrs: Attr[], dump = false): Promise<Reply> {
     if (this.closed) throw new IpvsError(`cannot ${describeOp(op, ctx)}: client closed`, op, 'io');
+    let parts: Buffer[];
     try {
-      const payload = [genlHeader(cmd, IPVS_GENL_VERSION), encodeAttrs(attrs)];
-      const [msgs] = await this.sock.request(this.familyId, payload, {
-        checkError: false, timeout: this.timeoutMs, ...(dump ? { flags: NLM_F_DUMP } : {}),
-      });
-      const payloads = replyPayloads(msgs, this.familyId, op, ctx);
-      return { payloads };
+      parts = [genlHeader(cmd, IPVS_GENL_VERSION), encodeAttrs(attrs)];
     } catch (e) {
       throw toIpvsError(e, op, ctx);
     }
+    const outcome = await this.transport.request({ type: this.familyId, parts, dump, wantsData: GET_CMDS.has(cmd) });
+    return { payloads: outcomePayloads(outcome, op, ctx) };
   }
 
   /** Decodes inside the same error wrapping as the exchange. */
