@@ -29,21 +29,31 @@ const median = (a: number[]) => {
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench/checkers.ts needs root (qemu, 9p)');
   const vm = await bootVm({ name: 'checkbench', memoryMb: 2048 });
+  // An outer timeout (flock ... timeout N) must not leave qemu behind.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { try { process.kill(vm.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(1); });
   try {
-    const perRunS = WINDOW + 150;
-    const r = await vm.run(`TCP=${TCP} HTTP=${HTTP} ROUNDS=${ROUNDS} WINDOW=${WINDOW} sh bench/checkers-vm.sh`, { timeoutMs: (2 * ROUNDS * perRunS + 60) * 1000 });
+    const step = async (args: string, timeoutS: number) => {
+      const r = await vm.run(`sh bench/checkers-vm.sh ${args}`, { timeoutMs: timeoutS * 1000 });
+      if (process.env['KTS_BENCH_VERBOSE']) process.stderr.write(r.stderr);
+      if (r.exitCode !== 0) throw new Error(`VM step '${args}' failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
+      return r.stdout;
+    };
+    await step(`setup ${TCP} ${HTTP} 1`, 120);
     const runs: Record<string, Run[]> = { keepalived: [], 'keepalived-ts': [] };
-    for (const l of r.stdout.split('\n')) {
-      const p = parse(l);
-      if (!p) continue;
+    // Balanced order: A B, B A, A B, ...
+    const order = Array.from({ length: ROUNDS }, (_, i) => (i % 2 ? ['keepalived-ts', 'keepalived'] : ['keepalived', 'keepalived-ts'])).flat();
+    for (const daemon of order) {
+      const out = await step(`run ${daemon} ${WINDOW}`, WINDOW + 240);
+      const p = out.split('\n').map(parse).find((x) => x);
+      if (!p) throw new Error(`no RESULT from ${daemon}:\n${out}`);
       const [d, x] = p;
       runs[d]!.push(x);
       console.log(`  ${d.padEnd(14)} cpu ${x.cpuS.toFixed(2)} s  peak RSS ${(x.hwmKb / 1024).toFixed(1)} MiB  checks/s tcp ${x.tcpPerS} http ${x.httpPerS}`
         + `  (table ${x.destsEnd}/${x.expected} at the end, complete ${x.startS} s after start, ${x.failLines} failure/removal log lines)`);
     }
+    await step('teardown', 60);
     const ka = runs.keepalived!;
     const ts = runs['keepalived-ts']!;
-    if (r.exitCode !== 0 || !ka.length || !ts.length) throw new Error(`VM run failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
     console.log(`checkers bench: ${TCP} TCP_CHECK + ${HTTP} HTTP_GET real servers at delay_loop 1, ${WINDOW} s window, ${ROUNDS} round(s) each, ${vm.accel}, 1 vCPU`);
     const cpuA = median(ka.map((x) => x.cpuS)), cpuB = median(ts.map((x) => x.cpuS));
     const rssA = median(ka.map((x) => x.hwmKb)), rssB = median(ts.map((x) => x.hwmKb));
