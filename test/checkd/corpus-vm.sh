@@ -1,5 +1,5 @@
-# Runs INSIDE the VM (test/checkd/corpus.vm.test.ts): `sh corpus-vm.sh DIR NAME...`. For each DIR/NAME.conf: a fresh netns, NAME.setup run
-# in it (routes to the real servers), then Debian's keepalived 2.2.7 -C and keepalived-ts -C one after the
+# Runs INSIDE the VM (test/checkd/corpus.vm.test.ts): `sh corpus-vm.sh DIR P NAME...`. For each DIR/NAME.conf: a fresh netns, NAME.setup run
+# in it (lo up, routes to the real servers), then Debian's keepalived 2.2.7 -C and keepalived-ts -C one after the
 # other on the same config, each snapshot of IPVS printed as "=== NAME LABEL WHAT" sections; NAME.ipvsadm,
 # when present, is run as a third "cmd" table. Every wait is bounded; the netns goes at the end of each config.
 set -u
@@ -41,7 +41,6 @@ run_daemon() {
 # inner DIR NAME: one config inside the netns
 if [ "$1" = inner ]; then
   DIR=$2; NAME=$3
-  ip link set lo up
   . $DIR/$NAME.setup
   run_daemon $NAME ka /usr/sbin/keepalived
   run_daemon $NAME ours bin/keepalived-ts
