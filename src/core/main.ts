@@ -1,17 +1,11 @@
 // Entry point of bin/keepalived-ts: command line, then config test, genhash or the daemon.
+// Only the command line and the config test are imported up front: `-t` is run on every config
+// change and must not load the daemon's modules (about 20 of them: logger, supervisor, IPC...).
 import { closeSync, openSync, readFileSync, constants as fsc } from 'node:fs';
 import { release, version as osVersion } from 'node:os';
 import { resolve } from 'node:path';
-import { runConfigTest } from '../config/config-test.js';
-import { createLogger } from '../log/logger.js';
 import { parseCommandLine, type CliOptions, type HostInfo } from './cli.js';
-import { resolveConfigLoader } from './config-loader.js';
-import { childEntries } from './child-entries.js';
-import { daemonize, isDaemonProcess, ORIGINAL_CWD_ENV, reportDaemonStarted } from './daemonize.js';
-import { tmpDir } from './dump.js';
 import { cError } from './strerror.js';
-import { runParent } from './parent.js';
-import { KEEPALIVED_EXIT } from './child.js';
 import { COPYRIGHT_STRING, PROGRAM_NAME, VERSION_STRING } from './version.js';
 
 /** Test hooks: syslog socket path and back-off unit (documented in docs/keepalived-ts.8). */
@@ -64,6 +58,7 @@ async function configTest(o: CliOptions): Promise<number> {
       return 1;
     }
   }
+  const { runConfigTest } = await import('../config/config-test.js');
   return runConfigTest({
     file: o.configFile ?? '/etc/keepalived/keepalived.conf',
     ...(o.configId !== undefined ? { configId: o.configId } : {}),
@@ -96,6 +91,10 @@ export async function main(argv: string[]): Promise<number> {
 
   let o = parsed.options;
   if (o.configTest) return configTest(o);
+  const [{ createLogger }, { resolveConfigLoader }, { childEntries }, { daemonize, isDaemonProcess, ORIGINAL_CWD_ENV, reportDaemonStarted }, { tmpDir }, { runParent }, { KEEPALIVED_EXIT }] = await Promise.all([
+    import('../log/logger.js'), import('./config-loader.js'), import('./child-entries.js'), import('./daemonize.js'),
+    import('./dump.js'), import('./parent.js'), import('./child.js'),
+  ]);
   if (o.umask !== undefined) process.umask(o.umask);
   if (!o.dontFork && !isDaemonProcess()) return daemonize(argv);
   o = absolutePaths(o, process.env[ORIGINAL_CWD_ENV]);
