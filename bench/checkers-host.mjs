@@ -59,8 +59,9 @@ async function main() {
     const c1 = process.cpuUsage(c0);
     const [t1, h1] = counts();
     const cpu = (c1.user + c1.system) / 1e6;
+    const sys = c1.system / 1e6;
     const rate = ((t1 - t0) + (h1 - h0)) / WINDOW;
-    console.log(`engine: ${TCP} TCP + ${HTTP} HTTP at delay_loop 1, ${WINDOW} s: cpu ${cpu.toFixed(2)} s (${((100 * cpu) / WINDOW).toFixed(0)} %), `
+    console.log(`engine: ${TCP} TCP + ${HTTP} HTTP at delay_loop 1, ${WINDOW} s: cpu ${cpu.toFixed(2)} s (${((100 * cpu) / WINDOW).toFixed(0)} %, ${sys.toFixed(2)} s of it system), `
       + `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB, checks/s tcp ${((t1 - t0) / WINDOW).toFixed(0)} http ${((h1 - h0) / WINDOW).toFixed(0)}, `
       + `${((1e6 * cpu) / Math.max(1, rate * WINDOW)).toFixed(1)} µs per check, ${fails} failure lines`);
     runner.stop();

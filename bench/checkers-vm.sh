@@ -1,6 +1,7 @@
 # Runs INSIDE the IPVS VM (bench/checkers.ts), one step per call so results come back run by run:
 #   sh bench/checkers-vm.sh setup TCP HTTP DELAY   namespace ktschk, local real-server addresses, config, listener
-#   sh bench/checkers-vm.sh run DAEMON WINDOW       one daemon (keepalived | keepalived-ts), prints a RESULT line
+#   sh bench/checkers-vm.sh run DAEMON WINDOW [WAIT] one daemon (keepalived | keepalived-ts), prints a RESULT line;
+#                                                   waits at most WAIT s (default 600) for the table to fill
 #   sh bench/checkers-vm.sh teardown
 # Debian keepalived -C and keepalived-ts -C check the same TCP real servers (TCP_CHECK) and HTTP ones
 # (HTTP_GET) against one listener process; the real servers' addresses are local (ip route add local),
@@ -30,7 +31,7 @@ INNER
 run)
   ip netns exec ktschk /bin/sh -s "$@" <<'INNER'
 set -u
-D=$1; WINDOW=$2; SETTLE=5
+D=$1; WINDOW=$2; WAIT=${3:-600}; SETTLE=5
 EXPECTED=$(cat /tmp/ktschk.expected)
 ulimit -n 65536
 stamp() { echo "$(date +%T) $D: $*" >&2; }
@@ -45,9 +46,10 @@ else
   bin/keepalived-ts -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid > /tmp/ktschk-$D.log 2>&1 &
 fi
 MAIN=$!
-i=0; while [ $i -lt 240 ] && [ "$(dests)" -lt "$EXPECTED" ]; do sleep 0.5; i=$((i+1)); done
+# Bounded by WAIT seconds; polled every 2 s (ipvsadm -Ln of thousands of entries is not free in TCG).
+while [ $(( $(date +%s) - T0 )) -lt "$WAIT" ] && [ "$(dests)" -lt "$EXPECTED" ]; do sleep 2; done
 T1=$(date +%s)
-stamp "table $(dests)/$EXPECTED after $((T1 - T0)) s"
+stamp "table $(dests)/$EXPECTED after $((T1 - T0)) s (clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null))"
 CHK=$(cat /run/ktschk-chk.pid 2>/dev/null)
 sleep $SETTLE
 set -- $(cat /tmp/ktschk-count); TCP0=$1; HTTP0=$2
