@@ -1,7 +1,7 @@
 // Thin adapter around the sans-I/O scheduler: real timers, real probes, everything else to a sink
 // (the IPVS client, the logger, the script runner, the notify FIFO, the mailer).
 import { runProbe as defaultProbe } from './probes/index.js';
-import { type TcpAttempt, tcpCheck } from './probes/tcp.js';
+import { TcpProbe } from './probes/tcp.js';
 import { CheckScheduler, type SchedulerOptions } from './scheduler.js';
 import type { CheckAction, CheckerSpec, ProbeResult, VirtualServerSpec } from './types.js';
 import { TimerWheel, type WheelTask } from './wheel.js';
@@ -14,9 +14,10 @@ export interface CheckRunnerOptions extends Partial<SchedulerOptions> {
   probe?: (spec: CheckerSpec, urlIndex?: number, signal?: AbortSignal) => Promise<ProbeResult>;
 }
 
-/** A checker's delay_loop / retry timer: one reusable wheel entry per checker. */
+/** A checker's delay_loop / retry timer: one reusable wheel entry per checker; also its TCP_CHECK probe. */
 class CheckerTimer implements WheelTask {
   bucket = -1;
+  tcp: TcpProbe | undefined;
   constructor(private readonly runner: CheckRunner, readonly id: string) {}
   run(): void {
     this.runner.onTimer(this.id);
@@ -27,7 +28,7 @@ export class CheckRunner {
   private readonly sched: CheckScheduler;
   private readonly wheel: TimerWheel;
   private readonly timers = new Map<string, CheckerTimer>();
-  private readonly inflight = new Set<AbortController | TcpAttempt>();
+  private readonly inflight = new Set<AbortController>();
   private readonly now: () => number;
   private readonly probe: NonNullable<CheckRunnerOptions['probe']>;
   /** TCP_CHECK goes straight to the callback probe unless a probe was injected (tests). */
@@ -55,11 +56,9 @@ export class CheckRunner {
     if (this.stopped) return;
     this.stopped = true;
     this.wheel.clear();
+    for (const t of this.timers.values()) t.tcp?.cancel();
     this.timers.clear();
-    for (const c of this.inflight) {
-      if (c instanceof AbortController) c.abort();
-      else c.cancel();
-    }
+    for (const c of this.inflight) c.abort();
     this.inflight.clear();
     this.apply(this.sched.stop());
   }
@@ -102,16 +101,13 @@ export class CheckRunner {
 
   private launch(id: string, spec: CheckerSpec, urlIndex?: number): void {
     if (this.fastTcp && spec.type === 'TCP_CHECK') {
-      let settled = false;
-      let a: TcpAttempt | undefined;
-      a = tcpCheck(spec.conn, this.wheel, (r) => {
-        settled = true;
-        if (a) this.inflight.delete(a);
-        this.result(id, r);
-      });
-      // A synchronous failure (no route) has reported already; only a pending check is in flight.
-      if (!settled) this.inflight.add(a);
-      return;
+      // The checker's own probe object, made on its first check (its timer entry exists by then).
+      const t = this.timers.get(id);
+      if (t) {
+        t.tcp ??= new TcpProbe(this.wheel, (r) => this.result(id, r));
+        t.tcp.start(spec.conn);
+        return;
+      }
     }
     const ctl = new AbortController();
     this.inflight.add(ctl);

@@ -1,7 +1,7 @@
 // The runner's timer wheel and the callback TCP check that uses it (the hot path of a large checker).
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { tcpCheck } from '../../src/check/probes/tcp.js';
+import { TcpProbe, tcpCheck } from '../../src/check/probes/tcp.js';
 import type { ProbeResult } from '../../src/check/types.js';
 import { TimerWheel, type WheelTask } from '../../src/check/wheel.js';
 
@@ -49,13 +49,17 @@ describe('TimerWheel', () => {
   });
 });
 
+/** A listener that closes each connection, its port, and a wheel. */
+async function closingListener(): Promise<{ srv: net.Server; port: number; w: TimerWheel }> {
+  const srv = net.createServer((s) => s.destroy());
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const t0 = performance.now();
+  return { srv, port: (srv.address() as net.AddressInfo).port, w: new TimerWheel(() => performance.now() - t0) };
+}
+
 describe('tcpCheck (callback TCP_CHECK)', () => {
   it('ok on a listener, failed on a closed port, nothing after cancel', async () => {
-    const srv = net.createServer((s) => s.destroy());
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    const port = (srv.address() as net.AddressInfo).port;
-    const t0 = performance.now();
-    const w = new TimerWheel(() => performance.now() - t0);
+    const { srv, port, w } = await closingListener();
     const once = (p: number) => new Promise<ProbeResult>((r) => { tcpCheck({ connectIp: '127.0.0.1', connectPort: p, connectTimeoutMs: 2_000 }, w, r); });
     expect(await once(port)).toEqual({ ok: true });
     srv.close();
@@ -65,5 +69,24 @@ describe('tcpCheck (callback TCP_CHECK)', () => {
     tcpCheck({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 50 }, w, () => { called++; }).cancel();
     await sleep(100);
     expect(called).toBe(0);
+  });
+
+  it('a connect that completed while the loop was busy past connect_timeout is a success; one TcpProbe serves many checks', async () => {
+    const { srv, port, w } = await closingListener();
+    const results: ProbeResult[] = [];
+    let wake: () => void = () => undefined;
+    const p = new TcpProbe(w, (r) => { results.push(r); wake(); });
+    const next = () => new Promise<void>((r) => { wake = r; });
+    for (let i = 0; i < 3; i++) {
+      const got = next();
+      p.start({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 30 });
+      // Busy past the timeout: the timer and the completion are both due in the next loop turn.
+      const until = performance.now() + 80;
+      while (performance.now() < until) { /* spin */ }
+      await got;
+    }
+    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(p.idle).toBe(true);
+    srv.close();
   });
 });

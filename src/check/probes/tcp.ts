@@ -39,19 +39,52 @@ export interface TcpAttempt {
   cancel(): void;
 }
 
-class Attempt implements WheelTask, TcpAttempt {
+interface OwnedReq extends ConnectReq { probe?: TcpProbe; gen?: number }
+
+/** req.oncomplete, shared: node calls it with the request as `this` (no closure per check). */
+function onConnect(this: OwnedReq, status: number): void {
+  this.probe?.connected(this, status);
+}
+
+/** The deferred timeout (setImmediate): runs after the poll phase of the loop turn the wheel fired in. */
+function onTimeout(p: TcpProbe, gen: number): void {
+  p.timedOut(gen);
+}
+
+/**
+ * A checker's TCP_CHECK, reusable: one object per checker, `start()` again after it reported (a
+ * checker has at most one check in flight). The handle and the connect request are new each check
+ * (libuv's), everything else is kept: the address family is parsed once per address, and the
+ * completion callback is shared.
+ */
+export class TcpProbe implements WheelTask, TcpAttempt {
   bucket = -1;
   private handle: TcpHandle | undefined;
+  private req: OwnedReq | undefined;
   private sock: net.Socket | undefined;
-  private done = false;
+  private done = true;
+  /** Counts checks, so a late timeout or completion of an earlier one is ignored. */
+  private gen = 0;
+  private ip = '';
+  private family = 0;
 
   constructor(private readonly wheel: TimerWheel, private readonly cb: (r: ProbeResult) => void) {}
 
+  /** False while a check is in flight. */
+  get idle(): boolean {
+    return this.done;
+  }
+
   start(conn: ConnOpts): void {
-    const ip = conn.connectIp;
-    const family = net.isIP(ip);
+    if (!this.done) this.finish(undefined);
+    this.done = false;
+    this.gen++;
+    if (conn.connectIp !== this.ip) {
+      this.ip = conn.connectIp;
+      this.family = net.isIP(conn.connectIp);
+    }
     this.wheel.add(this, conn.connectTimeoutMs);
-    if (tcpWrap && family) this.startBare(conn, family === 6);
+    if (tcpWrap && this.family) this.startBare(conn, this.family === 6);
     else this.startSocket(conn);
   }
 
@@ -63,8 +96,10 @@ class Attempt implements WheelTask, TcpAttempt {
       const err = net.isIP(local) === 6 ? h.bind6(local, conn.bindPort ?? 0, 0) : h.bind(local, conn.bindPort ?? 0);
       if (err) return this.finish(FAILED);
     }
-    const req = new tcpWrap!.TCPConnectWrap();
-    req.oncomplete = (status) => this.finish(status < 0 ? FAILED : OK);
+    const req: OwnedReq = new tcpWrap!.TCPConnectWrap();
+    req.probe = this;
+    req.oncomplete = onConnect;
+    this.req = req;
     const err = v6 ? h.connect6(req, conn.connectIp, conn.connectPort) : h.connect(req, conn.connectIp, conn.connectPort);
     // A synchronous error (no route, bad address) is a failure, as keepalived's connect() < 0.
     if (err) this.finish(FAILED);
@@ -74,19 +109,37 @@ class Attempt implements WheelTask, TcpAttempt {
     const o: net.TcpNetConnectOpts = { host: conn.connectIp, port: conn.connectPort };
     if (conn.bindto) o.localAddress = conn.bindto;
     if (conn.bindPort) o.localPort = conn.bindPort;
+    const gen = this.gen;
     try {
       const s = net.connect(o);
       this.sock = s;
-      s.on('error', () => this.finish(FAILED));
-      s.once('connect', () => this.finish(OK));
+      s.on('error', () => {
+        if (gen === this.gen) this.finish(FAILED);
+      });
+      s.once('connect', () => {
+        if (gen === this.gen) this.finish(OK);
+      });
     } catch {
       this.finish(FAILED);
     }
   }
 
-  /** connect_timeout passed (the wheel calls this). */
+  /** onConnect: the request of the current check completed. */
+  connected(req: OwnedReq, status: number): void {
+    if (req === this.req) this.finish(status < 0 ? FAILED : OK);
+  }
+
+  /**
+   * connect_timeout passed (the wheel calls this). The failure waits for the poll phase of this loop
+   * turn: a connect that completed while the loop was busy (a late timer) is reported as a success, as
+   * keepalived's scheduler takes a ready fd over its expired timer in the same fetch.
+   */
   run(): void {
-    this.finish(TIMEOUT);
+    if (!this.done) setImmediate(onTimeout, this, this.gen);
+  }
+
+  timedOut(gen: number): void {
+    if (gen === this.gen) this.finish(TIMEOUT);
   }
 
   cancel(): void {
@@ -97,6 +150,10 @@ class Attempt implements WheelTask, TcpAttempt {
     if (this.done) return;
     this.done = true;
     this.wheel.cancel(this);
+    if (this.req) {
+      this.req.probe = undefined;
+      this.req = undefined;
+    }
     this.handle?.close();
     this.handle = undefined;
     this.sock?.destroy();
@@ -105,9 +162,9 @@ class Attempt implements WheelTask, TcpAttempt {
   }
 }
 
-/** Starts a TCP check; `done` is called once (unless cancelled), within connect_timeout (+ the wheel's resolution). */
+/** Starts a TCP check; `done` is called once (unless cancelled), within connect_timeout (+ the wheel's resolution and one loop turn). */
 export function tcpCheck(conn: ConnOpts, wheel: TimerWheel, done: (r: ProbeResult) => void): TcpAttempt {
-  const a = new Attempt(wheel, done);
+  const a = new TcpProbe(wheel, done);
   a.start(conn);
   return a;
 }
