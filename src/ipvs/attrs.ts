@@ -22,15 +22,29 @@ export interface Attr {
 const align4 = (n: number) => (n + 3) & ~3;
 
 export function encodeAttrs(attrs: Attr[]): Buffer {
-  const parts: Buffer[] = [];
+  // One pooled buffer written in place: no header, padding or concat buffers per attribute.
+  const out = Buffer.allocUnsafe(attrsSize(attrs));
+  writeAttrs(out, 0, attrs);
+  return out;
+}
+
+/** Bytes the attributes take on the wire, padding included. */
+function attrsSize(attrs: Attr[]): number {
+  let n = 0;
+  for (const a of attrs) n += align4(NLA_HDRLEN + (Buffer.isBuffer(a.value) ? a.value.length : attrsSize(a.value)));
+  return n;
+}
+
+function writeAttrs(out: Buffer, off: number, attrs: Attr[]): number {
   for (const a of attrs) {
-    const value = Buffer.isBuffer(a.value) ? a.value : encodeAttrs(a.value);
-    const hdr = Buffer.alloc(NLA_HDRLEN);
-    const len = NLA_HDRLEN + value.length;
-    if (LE) { hdr.writeUInt16LE(len, 0); hdr.writeUInt16LE(a.type, 2); } else { hdr.writeUInt16BE(len, 0); hdr.writeUInt16BE(a.type, 2); }
-    parts.push(hdr, value, Buffer.alloc(align4(len) - len));
+    const v = a.value;
+    const end = Buffer.isBuffer(v) ? off + NLA_HDRLEN + v.copy(out, off + NLA_HDRLEN) : writeAttrs(out, off + NLA_HDRLEN, v);
+    const len = end - off;
+    if (LE) { out.writeUInt16LE(len, off); out.writeUInt16LE(a.type, off + 2); } else { out.writeUInt16BE(len, off); out.writeUInt16BE(a.type, off + 2); }
+    off += align4(len);
+    out.fill(0, end, off);
   }
-  return Buffer.concat(parts);
+  return off;
 }
 
 /** Attributes by type; a repeated type keeps the last (as nla_parse does). */
@@ -55,11 +69,12 @@ export function decodeAttrs(buf: Buffer, where: string): AttrMap {
 }
 
 // --- value encoders (host order unless named be) ---
-export const u8 = (v: number) => Buffer.from([v & 0xff]);
-export function u16(v: number): Buffer { const b = Buffer.alloc(2); if (LE) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; }
-export function u32(v: number): Buffer { const b = Buffer.alloc(4); if (LE) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; }
-export function be16(v: number): Buffer { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; }
-export function be32(v: number): Buffer { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }
+// allocUnsafe: small buffers come from node's pool; every byte is written.
+export const u8 = (v: number) => { const b = Buffer.allocUnsafe(1); b[0] = v & 0xff; return b; };
+export function u16(v: number): Buffer { const b = Buffer.allocUnsafe(2); if (LE) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; }
+export function u32(v: number): Buffer { const b = Buffer.allocUnsafe(4); if (LE) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; }
+export function be16(v: number): Buffer { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v); return b; }
+export function be32(v: number): Buffer { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v >>> 0); return b; }
 /** NUL-terminated, as NLA_STRING with nla_put_string. */
 export const str = (v: string) => Buffer.concat([Buffer.from(v, 'utf8'), Buffer.alloc(1)]);
 

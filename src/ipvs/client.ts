@@ -153,8 +153,13 @@ export function outcomePayloads(o: Outcome, op: IpvsOp, ctx: IpvsErrorContext): 
   }
 }
 
+/** genl headers by command and version: sent read-only (copied into each datagram), so one each. */
+const genlHeaders = new Map<number, Buffer>();
 function genlHeader(cmd: number, version: number): Buffer {
-  return Buffer.from([cmd, version, 0, 0]);
+  const key = (cmd << 8) | version;
+  let h = genlHeaders.get(key);
+  if (!h) genlHeaders.set(key, h = Buffer.from([cmd, version, 0, 0]));
+  return h;
 }
 
 /** Positive errno of an NLMSG_ERROR (0 = ACK); throws AttrDecodeError when too short. */
