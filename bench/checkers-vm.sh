@@ -72,6 +72,8 @@ kill -KILL "$MAIN" "$CHK" 2>/dev/null
 wait "$MAIN" 2>/dev/null
 ipvsadm -C
 stamp "stopped after $(( $(date +%s) - T0 )) s"
+# Which failures (the text before the first address), most frequent first.
+grep -E 'failed|timeout|Removing service' /tmp/ktschk-$D.log | sed 's/^.*[0-9]: //; s/\[.*//' | sort | uniq -c | sort -rn | head -5 >&2
 tail -3 /tmp/ktschk-$D.log >&2
 INNER
   ;;

@@ -12,7 +12,11 @@
 //   so compare CPU per check. At 2,000 + 200 keepalived-ts fell further behind, its checks timed out
 //   (88 failure lines at 1,000 + 100 already; event-loop lag lets the connect_timeout timer run before
 //   the completed connect's callback, fixed in probes/tcp.ts since), servers left the table, and the
-//   old 240-poll wait overran the 300 s step.
+//   old 240-poll wait overran the 300 s step. After ebe3aa2 (same size, one noisier run, 07:49 UTC):
+//   keepalived 10.36 s, 588 checks/s, 5.3 MiB; keepalived-ts 13.69 s, 248 checks/s, 81.9 MiB, table
+//   after 163 s, 626 failure lines (kinds not recorded then; checkers-vm.sh now prints them): 0.59 vs
+//   1.84 ms per check, ratio 3.1. The table took ~160 s in both runs whatever the failure count:
+//   start-up in a saturated vCPU more than flapping, it seems (not profiled).
 // Run as root after `npm run build`:
 //   flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
 // KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log.
