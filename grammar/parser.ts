@@ -15,8 +15,12 @@
 import { EmbeddedActionsParser, type IRecognitionException, type IToken } from './chevrotain.js';
 import { allTokens, Arg, LBrace, Newline, RBrace } from './tokens.js';
 
-/** A recognised line: its '{' or '}' token, or the words of a statement. */
-export type ParsedLine = IToken | IToken[];
+/**
+ * A recognised line: its '{' or '}' token, or the words of a statement; STATEMENT when the parser
+ * was asked not to collect them (the caller knows where each line's tokens are: no array per line).
+ */
+export type ParsedLine = IToken | IToken[] | typeof STATEMENT;
+export const STATEMENT = 'statement';
 export type LineSink = (line: ParsedLine, lineIndex: number) => void;
 
 export class ConfigParser extends EmbeddedActionsParser {
@@ -25,12 +29,14 @@ export class ConfigParser extends EmbeddedActionsParser {
   /** False while performSelfAnalysis() records the rules with placeholder tokens. */
   private live = false;
   private words: IToken[] = [];
+  /** Collect each statement's words into an array (else onLine gets STATEMENT). */
+  collect = true;
   // Built once: Chevrotain's guidance is not to allocate alternatives and closures per invocation.
-  private readonly arg = (): void => { this.words.push(this.CONSUME(Arg)); };
+  private readonly arg = (): void => { const t = this.CONSUME(Arg); if (this.collect) this.words.push(t); };
   private readonly lineAlts = [
     { ALT: (): ParsedLine => this.CONSUME(LBrace) },
     { ALT: (): ParsedLine => this.CONSUME(RBrace) },
-    { ALT: (): ParsedLine => { this.words = []; this.AT_LEAST_ONE(this.arg); return this.words; } },
+    { ALT: (): ParsedLine => { if (!this.collect) { this.AT_LEAST_ONE(this.arg); return STATEMENT; } this.words = []; this.AT_LEAST_ONE(this.arg); return this.words; } },
   ];
   private readonly line = (): void => {
     const l = this.OR(this.lineAlts);
@@ -55,9 +61,12 @@ const parsers: { fast?: ConfigParser; recovering?: ConfigParser } = {};
  * Parses one token vector (a chunk of lines), handing every recognised line to `onLine` in order,
  * and returns the syntax errors. The fast parser stops at the first error: `rewind` is then called
  * to drop the lines it gave, and a recovering parser gives the lines again and reports every error.
+ * With `collect` false the fast parser hands STATEMENT for a statement instead of an array of its
+ * words; the recovering parser always collects them (recovery may skip tokens of a line).
  */
-export function parseTokens(tokens: IToken[], onLine: LineSink, rewind: () => void): IRecognitionException[] {
+export function parseTokens(tokens: IToken[], onLine: LineSink, rewind: () => void, collect = true): IRecognitionException[] {
   const fast = (parsers.fast ??= new ConfigParser(false));
+  fast.collect = collect;
   fast.onLine = onLine;
   fast.input = tokens;
   fast.config();

@@ -1,6 +1,6 @@
 // The config pipeline: file(s) -> line reader -> tokenizer and Chevrotain parser -> keyword walker ->
 // typed AST -> validation. Every module of keepalived-ts gets its config from here.
-import { type ParsedLine, parseTokens } from '../../grammar/parser.js';
+import { type ParsedLine, parseTokens, STATEMENT } from '../../grammar/parser.js';
 import { scanLine, type ScannedToken } from '../../grammar/tokenizer.js';
 import { LBrace } from '../../grammar/tokens.js';
 import type { KeepalivedConfig } from './ast.js';
@@ -48,11 +48,18 @@ export class ParsedLineStream {
   private lines: LogicalLine[] = [];
   /** Offset of each line of the chunk in the (never built) lexed text, for error locations. */
   private starts: number[] = [];
+  /** The chunk's tokens, and where each line's tokens start and end (its Newline included). */
+  private tokens: ScannedToken[] = [];
+  private readonly tokStart = new Int32Array(CHUNK_LINES);
+  private readonly tokEnd = new Int32Array(CHUNK_LINES);
   private readonly onLine = (l: ParsedLine, idx: number): void => {
     const line = this.lines[idx];
     if (!line) return;
-    if (!Array.isArray(l)) { this.buf.push({ kind: l.tokenType === LBrace ? 'bob' : 'eob', words: NO_WORDS, line }); return; }
-    const words = tokensToWords(l as ScannedToken[], line, this.sink);
+    let ws: ScannedToken[];
+    if (l === STATEMENT) ws = this.tokens.slice(this.tokStart[idx], this.tokEnd[idx]! - 1); // without its Newline
+    else if (Array.isArray(l)) ws = l as ScannedToken[];
+    else { this.buf.push({ kind: l.tokenType === LBrace ? 'bob' : 'eob', words: NO_WORDS, line }); return; }
+    const words = tokensToWords(ws, line, this.sink);
     if (words.length) this.buf.push({ kind: 'statement', words, line });
   };
   private readonly rewind = (): void => { this.buf.length = 0; };
@@ -76,19 +83,21 @@ export class ParsedLineStream {
     while (!this.done) {
       const lines: LogicalLine[] = (this.lines = []);
       const starts: number[] = (this.starts = []);
-      const tokens: ScannedToken[] = [];
+      const tokens: ScannedToken[] = (this.tokens = []);
       let offset = 0;
       for (let i = 0; i < CHUNK_LINES; i++) {
         const l = this.pull();
         if (!l) { this.done = true; break; }
         lines.push(l);
         starts.push(offset);
+        this.tokStart[i] = tokens.length;
         offset = scanLine(l.text, offset, i, tokens);
+        this.tokEnd[i] = tokens.length;
       }
       this.buf = [];
       this.pos = 0;
       if (tokens.length) {
-        for (const e of parseTokens(tokens, this.onLine, this.rewind)) {
+        for (const e of parseTokens(tokens, this.onLine, this.rewind, false)) {
           this.sink.report({ err: ConfigErr.GENERAL_ERROR, message: `syntax error: ${e.message}`, loc: lines[lineAt(starts, e.token.startOffset)]?.loc });
         }
       }
