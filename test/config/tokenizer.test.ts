@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IToken } from '../../grammar/chevrotain.js';
-import { parseTokens, type ParsedLine } from '../../grammar/parser.js';
+import { ConfigParser, parseTokens, type ParsedLine, STATEMENT } from '../../grammar/parser.js';
 import { scanLine, type ScannedToken } from '../../grammar/tokenizer.js';
 import { ConfigLexer, LBrace, Newline, Word } from '../../grammar/tokens.js';
 import { DiagnosticSink } from '../../src/config/diagnostics.js';
@@ -111,6 +111,20 @@ describe('parser', () => {
     const { got, errors } = run(scan(['vrrp_instance VI_1', '{', 'state "MASTER"', '"unterminated x', '}']));
     expect(errors).toEqual([]);
     expect(got).toEqual([['vrrp_instance VI_1', 0], ['{', 1], ['state "MASTER"', 2], ['"unterminated x', 3], ['}', 4]]);
+  });
+
+  it("the grammar passes Chevrotain's grammar validations (the pipeline's parsers skip them at start-up)", () => {
+    for (const recovery of [false, true]) {
+      const p = new ConfigParser(recovery, true);
+      expect((p as unknown as { definitionErrors: unknown[] }).definitionErrors).toEqual([]);
+    }
+  });
+
+  it('without collecting, a statement is handed as STATEMENT with the same line index; braces as tokens', () => {
+    const got: [string, number][] = [];
+    const errors = parseTokens(scan(['vrrp_instance VI_1', '{', 'state "MASTER"', '}']), (l: ParsedLine, i) => got.push([l === STATEMENT ? l : Array.isArray(l) ? 'array' : l.image, i]), () => { got.length = 0; }, false);
+    expect(errors).toEqual([]);
+    expect(got).toEqual([[STATEMENT, 0], ['{', 1], [STATEMENT, 2], ['}', 3]]);
   });
 
   it('a token vector with an error is parsed again with recovery: the error is reported, the good lines kept', () => {
