@@ -3,7 +3,10 @@
 // result or an IpvsError naming the virtual/real server. Calls made in the
 // same turn of the event loop go out together, many messages per datagram
 // (nlmsg.ts frames and matches them). Nothing escapes as a raw exception.
-import { RawNetlinkSocket, type NetlinkMessage } from 'netlink';
+// The raw socket only: the package's index also loads its rtnetlink, nl80211 and WireGuard tables
+// (about 12 MiB of RSS in the checker child, which needs none of them).
+import type { NetlinkMessage } from 'netlink';
+import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import { encodeAttrs, decodeAttrs, getS32, getStr, getU16, str, type Attr, AttrDecodeError } from './attrs.js';
 import {
   decodeDaemon, decodeDest, decodeInfo, decodeService, decodeTimeouts,
