@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TcpProbe, tcpCheck } from '../../src/check/probes/tcp.js';
+import { nativeTcp } from '../../src/check/probes/tcp-native.js';
 import type { ProbeResult } from '../../src/check/types.js';
 import { TimerWheel, type WheelTask } from '../../src/check/wheel.js';
 
@@ -87,6 +88,28 @@ describe('tcpCheck (callback TCP_CHECK)', () => {
     }
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     expect(p.idle).toBe(true);
+    srv.close();
+  });
+
+  it('the addon path: 600 checks at once, half to a closed port, each its own result; a cancelled slot serves the next check; bindto takes the handle path', async () => {
+    expect(nativeTcp()).not.toBeNull();
+    const { srv, port, w } = await closingListener();
+    const { srv: gone, port: closed } = await closingListener();
+    gone.close();
+    const all = Array.from({ length: 600 }, (_, i) => new Promise<[number, ProbeResult]>((r) => {
+      tcpCheck({ connectIp: '127.0.0.1', connectPort: i % 2 ? closed : port, connectTimeoutMs: 5_000 }, w, (x) => r([i, x]));
+    }));
+    for (const [i, r] of await Promise.all(all)) expect(r.ok, `check ${i}`).toBe(i % 2 === 0);
+    // Cancel frees the slot at once: the next check takes it and gets only its own result.
+    const results: ProbeResult[] = [];
+    const p = new TcpProbe(w, (r) => results.push(r));
+    p.start({ connectIp: '127.0.0.1', connectPort: closed, connectTimeoutMs: 1_000 });
+    p.cancel();
+    const q = await new Promise<ProbeResult>((r) => { tcpCheck({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 1_000 }, w, r); });
+    await sleep(50);
+    expect([q, results]).toEqual([{ ok: true }, []]);
+    const bound = await new Promise<ProbeResult>((r) => { tcpCheck({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 1_000, bindto: '127.0.0.1' }, w, r); });
+    expect(bound).toEqual({ ok: true });
     srv.close();
   });
 });

@@ -1,10 +1,12 @@
 // TCP_CHECK: connect, then close (check_tcp.c). Timeout and refusal are both failures.
 // The check is the hottest path of a large checker (10,000 real servers at delay_loop 1 is 10,000 of
-// them a second), so it is a callback on the bare libuv TCP handle where node has one: no stream, no
-// promise, no AbortController, and its connect_timeout a reusable entry of the runner's timer wheel.
+// them a second), so it goes to the addon's batched connect (tcp-native.ts) where it is built, else to
+// a callback on the bare libuv TCP handle: no stream, no promise, no AbortController, and its
+// connect_timeout a reusable entry of the runner's timer wheel. bindto / bind_port use the handle.
 import net from 'node:net';
 import type { ConnOpts, ProbeResult, TcpCheckSpec } from '../types.js';
 import { TimerWheel, type WheelTask } from '../wheel.js';
+import { type NativeTcp, type NativeTcpClient, nativeTcp } from './tcp-native.js';
 
 const OK: ProbeResult = Object.freeze({ ok: true });
 const FAILED: ProbeResult = Object.freeze({ ok: false, reason: 'failed', timedOut: false });
@@ -57,8 +59,11 @@ function onTimeout(p: TcpProbe, gen: number): void {
  * (libuv's), everything else is kept: the address family is parsed once per address, and the
  * completion callback is shared.
  */
-export class TcpProbe implements WheelTask, TcpAttempt {
+export class TcpProbe implements WheelTask, TcpAttempt, NativeTcpClient {
   bucket = -1;
+  private native: NativeTcp | null | undefined;
+  /** The native check's slot while one is in flight, else -1. */
+  private slot = -1;
   private handle: TcpHandle | undefined;
   private req: OwnedReq | undefined;
   private sock: net.Socket | undefined;
@@ -78,14 +83,25 @@ export class TcpProbe implements WheelTask, TcpAttempt {
   start(conn: ConnOpts): void {
     if (!this.done) this.finish(undefined);
     this.done = false;
-    this.gen++;
+    this.gen = (this.gen + 1) | 0;
     if (conn.connectIp !== this.ip) {
       this.ip = conn.connectIp;
       this.family = net.isIP(conn.connectIp);
     }
     this.wheel.add(this, conn.connectTimeoutMs);
-    if (tcpWrap && this.family) this.startBare(conn, this.family === 6);
+    if (this.family && conn.bindto === undefined && conn.bindPort === undefined && (this.native ??= nativeTcp())) {
+      this.slot = this.native.start(this, this.gen, conn.connectIp, conn.connectPort, this.family === 6);
+      // A synchronous error (no route, bad address) is a failure, as keepalived's connect() < 0.
+      if (this.slot < 0) this.finish(FAILED);
+    } else if (tcpWrap && this.family) this.startBare(conn, this.family === 6);
     else this.startSocket(conn);
+  }
+
+  /** The native check of this start completed (NativeTcp has taken its slot back). */
+  nativeDone(gen: number, status: number): void {
+    if (gen !== this.gen || this.slot < 0) return;
+    this.slot = -1;
+    this.finish(status < 0 ? FAILED : OK);
   }
 
   private startBare(conn: ConnOpts, v6: boolean): void {
@@ -150,6 +166,10 @@ export class TcpProbe implements WheelTask, TcpAttempt {
     if (this.done) return;
     this.done = true;
     this.wheel.cancel(this);
+    if (this.slot >= 0) {
+      this.native!.cancel(this.slot);
+      this.slot = -1;
+    }
     if (this.req) {
       this.req.probe = undefined;
       this.req = undefined;
