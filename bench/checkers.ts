@@ -17,6 +17,16 @@
 //   after 163 s, 626 failure lines (kinds not recorded then; checkers-vm.sh now prints them): 0.59 vs
 //   1.84 ms per check, ratio 3.1. The table took ~160 s in both runs whatever the failure count:
 //   start-up in a saturated vCPU more than flapping, it seems (not profiled).
+//   With TCP_CHECK on the addon's batched connect and the checker child --single-threaded (~11:55 UTC,
+//   same size, one run, host benches of mine beside; before netlink's raw module only, 83b40bd):
+//   keepalived 8.82 s CPU, 390 checks/s, 5.3 MiB (a slow run for it: 754 µs per check); keepalived-ts
+//   12.88 s, 352 checks/s, 84.9 MiB, table after 176 s, 474 failure lines (kinds not printed: the step's
+//   stderr shows only with KTS_BENCH_VERBOSE=1): 754 vs 1220 µs per check, ratio 1.62 (was 3.0-3.1).
+//   Host (bench/checkers-host.mjs, 3,000 TCP): 65-74 -> 54-64 µs per check; the process is then ~75 %
+//   kernel (connect with the loopback handshake, close, socket, epoll), the same syscalls keepalived makes.
+//   HTTP_GET costs ~360 µs per check on the host (net.Socket, promises, two timers), 3-5 x a TCP check:
+//   the next thing to make lean. The wheel's 2 ms resolution costs a wakeup per bucket: 10 ms saved ~20 %
+//   at 1,000 TCP on the host, but runs each check up to 10 ms late (not taken).
 // Run as root after `npm run build`:
 //   flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
 // KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log.

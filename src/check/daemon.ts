@@ -11,7 +11,7 @@ import { NotifyFifo } from '../vrrp/runtime/notify.js';
 import { sendSmtpAlert } from '../vrrp/notify/smtp.js';
 import { type CheckerPlan, mapConfig } from './config-map.js';
 import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
-import { LocalAddresses } from './lvs/addresses.js';
+import type { LocalAddresses } from './lvs/addresses.js';
 import { dumpCheckData } from './lvs/dump.js';
 import { modprobe } from './lvs/modprobe.js';
 import { dropRepeatedQuorum, type Migration, migrateCheckers } from './lvs/migrate.js';
@@ -82,6 +82,8 @@ class CheckerDaemon implements ChildDaemon {
   private async watchAddresses(): Promise<void> {
     const needed = this.plan.virtualServers.some((v) => v.spec.haSuspend);
     if (needed && !this.addrs) {
+      // Imported here: only ha_suspend needs its rtnetlink modules in the checker child.
+      const { LocalAddresses } = await import('./lvs/addresses.js');
       this.addrs = new LocalAddresses((ip, present) => this.runner?.addressChanged(ip, present), (t) => this.log.err(t));
       await this.addrs.start();
     } else if (!needed && this.addrs) {
