@@ -24,6 +24,9 @@
 //   stderr shows only with KTS_BENCH_VERBOSE=1): 754 vs 1220 µs per check, ratio 1.62 (was 3.0-3.1).
 //   Host (bench/checkers-host.mjs, 3,000 TCP): 65-74 -> 54-64 µs per check; the process is then ~75 %
 //   kernel (connect with the loopback handshake, close, socket, epoll), the same syscalls keepalived makes.
+//   Again after 83b40bd (12:30 UTC, one run, nothing of mine beside; a slower VM: keepalived did 291
+//   checks/s): keepalived 8.77 s, 5.4 MiB, 1005 µs per check; keepalived-ts 12.98 s, 301 checks/s,
+//   77.6 MiB, table after 113 s, 262 failure lines, 1437 µs per check: ratio 1.43.
 //   HTTP_GET costs ~360 µs per check on the host (net.Socket, promises, two timers), 3-5 x a TCP check:
 //   the next thing to make lean. The wheel's 2 ms resolution costs a wakeup per bucket: 10 ms saved ~20 %
 //   at 1,000 TCP on the host, but runs each check up to 10 ms late (not taken).
