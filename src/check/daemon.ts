@@ -14,6 +14,7 @@ import { IpvsSync, isIpvsAction } from './ipvs-sync.js';
 import type { LocalAddresses } from './lvs/addresses.js';
 import { dumpCheckData } from './lvs/dump.js';
 import { modprobe } from './lvs/modprobe.js';
+import { phase } from '../core/phase-times.js';
 import { dropRepeatedQuorum, type Migration, migrateCheckers } from './lvs/migrate.js';
 import { formatRs, formatVs } from './format.js';
 import { notifyScriptIds, runNotifyScript } from './notify-scripts.js';
@@ -51,11 +52,14 @@ class CheckerDaemon implements ChildDaemon {
   async start(): Promise<void> {
     for (const l of this.plan.logs) this.log.info(l);
     if (this.plan.virtualServers.length) await this.openIpvs();
+    phase('checker: ipvs open');
     this.openFifos();
     if (this.sync) await this.sync.start(this.cfg.global);
     await this.watchAddresses();
     this.launch();
+    phase('checker: engine started');
     await this.sync?.idle();
+    phase('checker: ipvs programmed');
   }
 
   private async openIpvs(): Promise<void> {
@@ -178,9 +182,11 @@ class CheckerDaemon implements ChildDaemon {
   async reload(next: unknown): Promise<void> {
     const cfg = next as KeepalivedConfig;
     const plan = mapConfig(cfg);
+    phase('checker: reload mapped');
     for (const l of plan.logs) this.log.info(l);
     const oldState = this.runner?.snapshot() ?? [];
     const migration = migrateCheckers(this.plan, oldState, plan);
+    phase('checker: reload migrated');
     // The old engine goes quietly: its real servers stay in IPVS unless the new config drops them.
     this.mode = 'none';
     this.generation++;
@@ -193,6 +199,7 @@ class CheckerDaemon implements ChildDaemon {
     }
     if (this.sync) {
       const diff = await this.sync.reload(plan, oldState);
+      phase('checker: reload diff applied');
       for (const l of diff.logs) this.log.info(l);
       // do_rs_notifies() for servers that were up and leave with the reload.
       this.mode = 'all';
@@ -208,7 +215,9 @@ class CheckerDaemon implements ChildDaemon {
     this.openFifos();
     await this.watchAddresses();
     this.launch(migration);
+    phase('checker: reload engine started');
     await this.sync?.settleReload();
+    phase('checker: reload settled');
   }
 
   /** checker_terminate_phase1/2: clear_services unless -I (lvs_flush_on_stop: one flush), then sync daemons and timeouts. */
@@ -234,7 +243,9 @@ class CheckerDaemon implements ChildDaemon {
 /** The checker child's main (runChild entry). */
 export async function checkerMain(ctx: ChildContext): Promise<ChildDaemon> {
   const cfg = ctx.config as KeepalivedConfig;
+  phase('checker: main');
   const d = new CheckerDaemon(cfg, mapConfig(cfg), ctx);
+  phase('checker: config mapped');
   await d.start();
   // -d: keepalived logs dump_data_check() once the config is applied.
   if (ctx.options.dumpConf) for (const line of d.dumpData().trimEnd().split('\n')) ctx.logger.info(line);

@@ -14,6 +14,7 @@ import { writeDumpFile } from './dump.js';
 import { ignoreSignals, onSignal, DUMP_AND_RELOAD_SIGNALS } from './signals.js';
 import { SIGJSON, SIGSTATS_CLEAR } from './signum.js';
 import { constants } from 'node:os';
+import { phase } from './phase-times.js';
 import { CHILD_ROLE_ENV, cpuSeconds, type ChildCliOptions, type ChildRole, type ChildToParent, type ParentToChild } from './child-protocol.js';
 
 /** keepalived's exit codes (lib/scheduler.h); 1, 2 and 4 make the parent stop instead of respawning. */
@@ -92,7 +93,9 @@ export async function runChild(main: ChildMain): Promise<never> {
   process.on('unhandledRejection', crash);
   let start: Extract<ParentToChild, { type: 'start' }>;
   try {
+    phase('child: waiting for config');
     start = await waitForStart();
+    phase('child: config received');
   } catch (e) {
     process.stderr.write(`${(e as Error).message}: run keepalived-ts, which starts this process\n`);
     process.exit(KEEPALIVED_EXIT.FATAL);
@@ -155,6 +158,7 @@ export async function runChild(main: ChildMain): Promise<never> {
 
   process.on('message', (m: ParentToChild) => {
     if (m?.type !== 'reload' || exiting) return;
+    phase('child: reload received');
     serial(async () => {
       logger.info('Reloading');
       try {
@@ -166,6 +170,7 @@ export async function runChild(main: ChildMain): Promise<never> {
         }
         logger.err(`reload failed: ${(e as Error).message}`);
       }
+      phase('child: reload done');
       send({ type: 'ready' });
     });
   });
@@ -194,6 +199,7 @@ export async function runChild(main: ChildMain): Promise<never> {
     onSignal(constants.signals.SIGUSR1, () => dump('keepalived_check.data', 'checker data', daemon.dumpData?.bind(daemon)));
   }
   early.close();
+  phase('child: started');
   send({ type: 'ready' });
   // Kept alive by the IPC channel until stop() exits the process.
   return new Promise<never>(() => undefined);

@@ -17,6 +17,7 @@ import { runReloadCheck } from './reload-check.js';
 import { ReloadGate, type GateAction } from './reload-gate.js';
 import { cpuSeconds, type ChildCliOptions, type ChildRole, type ParentToChild } from './child-protocol.js';
 import { VERSION_STRING } from './version.js';
+import { phase } from './phase-times.js';
 
 export const CHILD_WAIT_TIME_SEC = 5;
 
@@ -90,7 +91,9 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
 
   const configFile = o.configFile ?? DEFAULT_CONFIG_FILE;
   const configId = o.configId ?? defaultConfigId();
+  phase('parent: loading config');
   let current = await deps.loadConfig(configFile, configId, { allConfig: o.allConfig });
+  phase('parent: config loaded');
   for (const f of current.files ?? []) logger.detail(`Opening file '${f}'.`);
   for (const d of current.diagnostics) logger.info(d);
   if (!current.ok) return stopped(current.exitCode ?? 2);
@@ -192,7 +195,9 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     logger.info('Reloading ...');
     let next: LoadedConfig;
     try {
+      phase('parent: reloading config');
       next = await deps.loadConfig(configFile, configId, { allConfig: o.allConfig });
+      phase('parent: config reloaded');
     } catch (e) {
       next = { ok: false, config: undefined, diagnostics: [`Configuration loader failed: ${(e as Error).message}`], haveVrrpConfig: false, haveCheckerConfig: false };
     }
@@ -212,6 +217,7 @@ export async function runParent(o: CliOptions, deps: ParentDeps): Promise<number
     dumpConf(current);
     let count = 0;
     for (const role of supervisor.runningRoles()) if (supervisor.reload(role, current.config)) count++;
+    phase('parent: reload sent');
     count += startWanted();
     perform(gate.reloadApplied(count));
   };
