@@ -121,7 +121,11 @@ function lvsDest(address: string, port: number, family: 'inet' | 'inet6', method
 /** The destination record for one service: group members take the service's port unless NAT (ipvs_group_cmd). */
 export function destFor(svc: IpvsService, vs: LvsVirtualServer, d: LvsDest, weight: number): IpvsDest {
   const port = vs.spec.addr.kind === 'group' && d.fwdMethod !== 'masq' ? (svc.port ?? 0) : d.port;
-  return { ...d, port, weight };
+  // Fields spelt out: an object spread per call was a visible cost of 11,000 start-up calls.
+  return {
+    family: d.family, address: d.address, port, fwdMethod: d.fwdMethod, weight, upperThreshold: d.upperThreshold,
+    lowerThreshold: d.lowerThreshold, tunType: d.tunType, tunPort: d.tunPort, tunFlags: d.tunFlags,
+  };
 }
 
 /** A script's argv with argv[0] resolved as check_script_secure does; undefined (logged) when unusable. */
