@@ -36,7 +36,7 @@ export class ConfigParser extends EmbeddedActionsParser {
   private readonly lineAlts = [
     { ALT: (): ParsedLine => this.CONSUME(LBrace) },
     { ALT: (): ParsedLine => this.CONSUME(RBrace) },
-    { ALT: (): ParsedLine => { if (!this.collect) { this.AT_LEAST_ONE(this.arg); return STATEMENT; } this.words = []; this.AT_LEAST_ONE(this.arg); return this.words; } },
+    { ALT: (): ParsedLine => { if (this.collect) this.words = []; this.AT_LEAST_ONE(this.arg); return this.collect ? this.words : STATEMENT; } },
   ];
   private readonly line = (): void => {
     const l = this.OR(this.lineAlts);

@@ -52,15 +52,14 @@ export class ParsedLineStream {
   private lines: LogicalLine[] = [];
   /** Offset of each line of the chunk in the (never built) lexed text, for error locations. */
   private starts: number[] = [];
-  /** The chunk's tokens, and where each line's tokens start and end (its Newline included). */
+  /** The chunk's tokens; line i's are tokens[tokAt[i]] up to tokens[tokAt[i + 1]], its Newline last. */
   private tokens: ScannedToken[] = [];
-  private readonly tokStart = new Int32Array(CHUNK_LINES);
-  private readonly tokEnd = new Int32Array(CHUNK_LINES);
+  private readonly tokAt = new Int32Array(CHUNK_LINES + 1);
   private readonly onLine = (l: ParsedLine, idx: number): void => {
     const line = this.lines[idx];
     if (!line) return;
     let ws: ScannedToken[];
-    if (l === STATEMENT) ws = this.tokens.slice(this.tokStart[idx], this.tokEnd[idx]! - 1); // without its Newline
+    if (l === STATEMENT) ws = this.tokens.slice(this.tokAt[idx], this.tokAt[idx + 1]! - 1); // without its Newline
     else if (Array.isArray(l)) ws = l as ScannedToken[];
     else { this.buf.push({ kind: l.tokenType === LBrace ? 'bob' : 'eob', words: NO_WORDS, line }); return; }
     const words = tokensToWords(ws, line, this.sink);
@@ -94,9 +93,9 @@ export class ParsedLineStream {
         if (!l) { this.done = true; break; }
         lines.push(l);
         starts.push(offset);
-        this.tokStart[i] = tokens.length;
+        this.tokAt[i] = tokens.length;
         offset = scanLine(l.text, offset, i, tokens);
-        this.tokEnd[i] = tokens.length;
+        this.tokAt[i + 1] = tokens.length;
       }
       this.buf = [];
       this.pos = 0;
