@@ -111,7 +111,6 @@ export function diffReload(table: Table, oldPlan: CheckerPlan, next: CheckerPlan
 
 export type Logger = { info(text: string): void; err(text: string): void };
 
-
 /**
  * Calls started at once: calls for one service stay in order, services run side by side. The
  * client packs the calls of one turn into few datagrams and bounds what is in the kernel's hands,

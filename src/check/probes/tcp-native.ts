@@ -6,7 +6,7 @@ import { loadNative } from '../../net/native.js';
 interface TcpCheckAddon {
   tcpCheckInit(results: Int32Array, cb: (n: number) => void): void;
   /** 0, or -errno when the check failed at once. */
-  tcpCheckStart(slot: number, gen: number, ip: string, port: number, v6: boolean): number;
+  tcpCheckStart(slot: number, token: number, ip: string, port: number, v6: boolean): number;
   tcpCheckCancel(slot: number): void;
 }
 
@@ -15,12 +15,20 @@ export interface NativeTcpClient {
   nativeDone(gen: number, status: number): void;
 }
 
-/** Triples [slot, gen, status] per delivery (the addon's harvest is 256). */
+/** Triples [slot, token, status] per delivery (the addon's harvest is 256). */
 const RESULTS = 256;
 
 export class NativeTcp {
   private readonly clients: (NativeTcpClient | undefined)[] = [];
+  /** The client's gen of each slot's check, and the token NativeTcp gave that start. */
   private readonly gens: number[] = [];
+  private readonly tokens: number[] = [];
+  /**
+   * Tokens are NativeTcp's own, one per start: a client's gen alone could repeat in another client
+   * that takes the same slot while a completion of the old check is still in the harvest being
+   * delivered (a cancel from an earlier callback of that harvest), and that client would get it.
+   */
+  private token = 0;
   private readonly free: number[] = [];
   private readonly results = new Int32Array(3 * RESULTS);
 
@@ -31,12 +39,14 @@ export class NativeTcp {
   /** Starts a check for `c`; returns its slot, or -1 (and nothing is in flight) when it failed at once. */
   start(c: NativeTcpClient, gen: number, ip: string, port: number, v6: boolean): number {
     const slot = this.free.pop() ?? this.clients.length;
-    if (this.addon.tcpCheckStart(slot, gen, ip, port, v6) < 0) {
+    const token = (this.token = (this.token + 1) | 0);
+    if (this.addon.tcpCheckStart(slot, token, ip, port, v6) < 0) {
       this.free.push(slot);
       return -1;
     }
     this.clients[slot] = c;
     this.gens[slot] = gen;
+    this.tokens[slot] = token;
     return slot;
   }
 
@@ -56,9 +66,10 @@ export class NativeTcp {
     for (let i = 0; i < 3 * n; i += 3) {
       const slot = r[i]!;
       const c = this.clients[slot];
-      if (!c || r[i + 1] !== this.gens[slot]) continue;
+      if (!c || r[i + 1] !== this.tokens[slot]) continue;
+      const gen = this.gens[slot]!;
       this.release(slot);
-      c.nativeDone(r[i + 1]!, r[i + 2]!);
+      c.nativeDone(gen, r[i + 2]!);
     }
   }
 }
