@@ -16,8 +16,8 @@ export interface CheckerState {
   urlIt: number | null;
   /** HTTP: the url that failed (failed_url). */
   failedUrl: number | null;
-  /** HTTP: last Content-Length minus received bytes logged, per url (url->len_mismatch). */
-  lenMismatch: Map<number, number>;
+  /** HTTP: last Content-Length minus received bytes logged, per url (url->len_mismatch); made on the first mismatch. */
+  lenMismatch?: Map<number, number>;
   lastRanMs: number;
 }
 
@@ -129,11 +129,11 @@ export function httpResult(c: CheckerState, r: ProbeResult, ctx: EpilogCtx): Epi
   // http_handle_response(): report a length mismatch the first time this difference is seen.
   if (r.lengthMismatch && url) {
     const diff = r.lengthMismatch.contentLength - r.lengthMismatch.rxBytes;
-    if (c.lenMismatch.get(urlIndex) !== diff) {
+    if (c.lenMismatch?.get(urlIndex) !== diff) {
       ctx.log(`http_check for RS ${ctx.fmt} VS ${ctx.fmtVs} url ${url.virtualhost ?? ''}${url.path}: content_length (${r.lengthMismatch.contentLength}) does not match received bytes (${r.lengthMismatch.rxBytes})`);
-      c.lenMismatch.set(urlIndex, diff);
+      (c.lenMismatch ??= new Map()).set(urlIndex, diff);
     }
-  } else if (r.ok) c.lenMismatch.set(urlIndex, 0);
+  } else if (r.ok) c.lenMismatch?.delete(urlIndex); // a difference never is 0: unset and 0 compare alike
   if (r.ok) {
     if (!c.isUp) ctx.log(`${r.detail ?? 'HTTP status code'} success to ${ctx.fmt} url(${spec.urls[c.urlIt ?? 0]?.path ?? ''})`);
     return httpEpilog(c, spec, 'new', ctx);
