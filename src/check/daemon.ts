@@ -37,6 +37,8 @@ class CheckerDaemon implements ChildDaemon {
   private client?: IpvsClient;
   private fifos: NotifyFifo[] = [];
   private ids = new Map<string[], ScriptIds>();
+  /** Engine actions kept back while the stop clears IPVS. */
+  private held: SinkAction[] | undefined;
   /** Local addresses, watched only while some virtual server uses ha_suspend. */
   private addrs?: LocalAddresses;
 
@@ -146,6 +148,10 @@ class CheckerDaemon implements ChildDaemon {
   }
 
   private dispatch(a: SinkAction): void {
+    if (this.held) {
+      this.held.push(a);
+      return;
+    }
     if (this.mode === 'none') return;
     if (isIpvsAction(a)) {
       if (this.mode === 'all') this.sync?.apply(a);
@@ -220,12 +226,25 @@ class CheckerDaemon implements ChildDaemon {
     phase('checker: reload settled');
   }
 
-  /** checker_terminate_phase1/2: clear_services unless -I (lvs_flush_on_stop: one flush), then sync daemons and timeouts. */
+  /**
+   * checker_terminate_phase1/2: clear_services unless -I (lvs_flush_on_stop: one flush), then sync daemons
+   * and timeouts. Without a flush the services go first, in a few datagrams (IpvsSync.clearServices), and
+   * the engine's shutdown lines and notifies follow: at 10,000 real servers in a slow VM, writing those
+   * lines first let child_wait_time run out with the table untouched.
+   */
   async stop(): Promise<void> {
     const keep = this.ctx.options.dontReleaseIpvs;
     const flush = !keep && this.cfg.global.lvsFlushOnStop;
     this.mode = keep ? 'none' : flush ? 'notifiesOnly' : 'all';
-    this.runner?.stop();
+    if (this.sync && this.mode === 'all') {
+      // What the engine says meanwhile (a check finishing) waits with its shutdown lines.
+      const held: SinkAction[] = [];
+      this.held = held;
+      await this.sync.clearServices();
+      this.runner?.stop();
+      this.held = undefined;
+      for (const a of held) this.dispatch(a);
+    } else this.runner?.stop();
     if (this.sync) {
       if (keep) await this.sync.release();
       else await this.sync.stop(flush);

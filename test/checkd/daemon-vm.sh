@@ -104,5 +104,28 @@ kill $OURS; wait $OURS
 echo "=== flush-after"; ipvsadm -Ln
 ipvsadm -C
 kill $SRV
+
+# Stop at scale: 1,000 services x 10 real servers (no checkers: all added at start). The checker child
+# must clear the table within child_wait_time (5 s), or the parent SIGKILLs it and leaves part behind.
+ip route add 10.2.0.0/16 dev lo
+node -e '
+  const out = [];
+  for (let i = 0; i < 1000; i++) {
+    out.push(`virtual_server 10.1.${Math.floor(i / 250)}.${(i % 250) + 1} 80 {`, "  lb_algo rr", "  lb_kind NAT", "  protocol TCP");
+    for (let j = 0; j < 10; j++) out.push(`  real_server 10.2.${Math.floor(i / 25)}.${(i % 25) * 10 + j + 1} 80 {`, "  }");
+    out.push("}");
+  }
+  console.log(out.join("\n"));' > $CONF
+bin/keepalived-ts -n -l -C -f $CONF -p /run/ktscd-ours.pid -c /run/ktscd-oursc.pid > /tmp/ktscd-scale.log 2>&1 &
+OURS=$!
+i=0; while [ $i -lt 1800 ] && [ "$(ipvsadm -Ln -t 10.1.3.250:80 2>/dev/null | grep -c Masq)" -lt 10 ]; do sleep 0.1; i=$((i+1)); done
+echo "=== scale-running"; ipvsadm -Ln | grep -c Masq
+T0=$(date +%s%N)
+kill $OURS; wait $OURS; RC=$?
+echo "=== scale-stop-ms"; echo $(( ($(date +%s%N) - T0) / 1000000 ))
+echo "=== scale-rc"; echo $RC
+echo "=== scale-after"; ipvsadm -Ln
+echo "=== scale-log"; grep -v -e 'Shutting down service' -e 'Gained quorum' -e 'Adding service' /tmp/ktscd-scale.log
+ipvsadm -C
 INNER
 ip netns del ktscd
