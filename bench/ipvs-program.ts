@@ -19,6 +19,12 @@
 // map + migrate 2.0 -> 1.9, diff 3.4 -> 2.2, engine 3.5 -> 2.6, settle 6.8 -> 3.4. The phases not touched
 // moved by up to 15 %: TCG noise. This bench on the "after" build, one round: keepalived 9.7 s / 3.8 s,
 // keepalived-ts 64.4 s / 21.0 s (ratio 6.6 / 5.6; the same build started in 50.7 s in the phase run).
+// After 684700c (stop: one DEL per service) and the syslog helper started only when /dev/log exists
+// (the VM has none), one round, TCG: keepalived 9.5 s / 4.5 s, keepalived-ts 58.2 s / 26.7 s (ratio 6.1 /
+// 6.0; the VM ran slow: the same daemon's start took 55-69 s in a stop experiment of the same hour). In
+// that VM, a standalone script driving IpvsSync with the real IPVS client and no logger (1,000 x 10)
+// took 0.8 s for the engine start and 8.2 s for the 11,000 calls, against 5.8-10 s and 16-26 s inside
+// the daemon: most of the daemon's IPVS phase is not the client or the kernel (not yet found).
 import { bootVm } from '../test/vm/vm.js';
 
 const [N, R, ROUNDS] = [Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 2)];

@@ -33,6 +33,9 @@ export class SyslogTransport {
 
   send(pri: number, text: string): void {
     this.followSocket();
+    // No socket: glibc syslog() drops the line (its connect fails); no helper is started for nothing.
+    // A helper per process costs a spawn, and in a 1-vCPU VM a wakeup of it per line.
+    if (this.socketIno === undefined && !this.helper) return;
     const helper = this.ensureHelper();
     // One message per line: logger splits on newlines, glibc would keep them; flatten.
     helper?.stdin?.write(`<${pri}>${text.replace(/\r?\n/g, ' ')}\n`);
