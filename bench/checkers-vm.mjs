@@ -12,7 +12,8 @@ const PER_VS = 100;
 const addr = (net8, i) => `10.${net8}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
 function gen(tcp, http, delay) {
-  const out = [];
+  // KTS_BENCH_LOG_FAILURES=1: each failed check is logged with its kind (timeout or failed), by both daemons.
+  const out = process.env.KTS_BENCH_LOG_FAILURES ? ['global_defs {', '  checker_log_all_failures', '}'] : [];
   const block = (count, vsNet, rsNet, port, checker) => {
     for (let v = 0; v * PER_VS < count; v++) {
       out.push(`virtual_server ${addr(vsNet, v)} 80 {`, `  delay_loop ${delay}`, '  lb_algo rr', '  lb_kind NAT', '  protocol TCP');

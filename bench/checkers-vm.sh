@@ -39,6 +39,9 @@ dests() { ipvsadm -Ln 2>/dev/null | awk '$1=="->" && $2 != "RemoteAddress:Port"'
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' /proc/$1/stat; } # utime + stime (fields 14, 15)
 ipvsadm -C
 rm -f /run/ktschk-*.pid
+# The listener's accept-queue overflows (a burst of connects the listener cannot take in time).
+overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } else for (i = 1; i <= NF; i++) if (n[i] == "ListenOverflows" || n[i] == "ListenDrops") printf "%s=%s ", n[i], $i }' /proc/net/netstat; }
+stamp "before: $(overflows)"
 T0=$(date +%s)
 if [ "$D" = keepalived ]; then
   /usr/sbin/keepalived -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid -b /run/ktschk-bfd.pid > /tmp/ktschk-$D.log 2>&1 &
@@ -53,9 +56,11 @@ stamp "table $(dests)/$EXPECTED after $((T1 - T0)) s (clocksource $(cat /sys/dev
 CHK=$(cat /run/ktschk-chk.pid 2>/dev/null)
 sleep $SETTLE
 set -- $(cat /tmp/ktschk-count); TCP0=$1; HTTP0=$2
-C0=$(ticks "$CHK")
+C0=$(ticks "$CHK"); M0=$(ticks "$MAIN"); L0=$(ticks "$(cat /tmp/ktschk-listener.pid)")
 sleep "$WINDOW"
-C1=$(ticks "$CHK")
+C1=$(ticks "$CHK"); M1=$(ticks "$MAIN"); L1=$(ticks "$(cat /tmp/ktschk-listener.pid)")
+# Who else had the vCPU in the window (the parent, the listener), in clock ticks.
+stamp "window ticks: checker $((C1 - C0)), parent $((M1 - M0)), listener $((L1 - L0)) of $(( $(getconf CLK_TCK) * WINDOW ))"
 set -- $(cat /tmp/ktschk-count); TCP1=$1; HTTP1=$2
 HWM=$(awk '/^VmHWM:/ { print $2 }' /proc/$CHK/status)
 END=$(dests)
@@ -64,7 +69,7 @@ HZ=$(getconf CLK_TCK)
 echo "RESULT $D cpu_s=$(awk -v a="$C0" -v b="$C1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }') hwm_kb=$HWM" \
   "tcp_per_s=$(( (TCP1 - TCP0) / WINDOW )) http_per_s=$(( (HTTP1 - HTTP0) / WINDOW )) dests_end=$END expected=$EXPECTED" \
   "start_s=$((T1 - T0)) fail_lines=$FAILS"
-stamp "measured; stopping"
+stamp "measured; stopping; $(overflows)"
 kill -TERM "$MAIN"
 i=0; while [ $i -lt 60 ] && kill -0 "$MAIN" 2>/dev/null; do sleep 0.5; i=$((i+1)); done
 kill -KILL "$MAIN" "$CHK" 2>/dev/null
@@ -73,7 +78,9 @@ wait "$MAIN" 2>/dev/null
 ipvsadm -C
 stamp "stopped after $(( $(date +%s) - T0 )) s"
 # Which failures (the text before the first address), most frequent first.
-grep -E 'failed|timeout|Removing service' /tmp/ktschk-$D.log | sed 's/^.*[0-9]: //; s/\[.*//' | sort | uniq -c | sort -rn | head -5 >&2
+grep -E 'failed|timeout|Removing service' /tmp/ktschk-$D.log | sed 's/^.*[0-9]: //; s/\[[^]]*\]:[a-z]*:[0-9]*/ADDR/g' | sort | uniq -c | sort -rn | head -8 >&2
+# When the failures began and ended (first/last lines).
+grep -E 'failed|timeout' /tmp/ktschk-$D.log | sed -n '1p;$p' >&2
 tail -3 /tmp/ktschk-$D.log >&2
 INNER
   ;;

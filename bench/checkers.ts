@@ -30,9 +30,17 @@
 //   HTTP_GET costs ~360 µs per check on the host (net.Socket, promises, two timers), 3-5 x a TCP check:
 //   the next thing to make lean. The wheel's 2 ms resolution costs a wakeup per bucket: 10 ms saved ~20 %
 //   at 1,000 TCP on the host, but runs each check up to 10 ms late (not taken).
+//   14:10-15:01 UTC (one run each, TCG): the failures are real connect timeouts, not event-loop lag: the
+//   listener (node, same vCPU) falls behind, its accept queue overflows (ListenOverflows 72,590-104,509
+//   in our runs, 0 in keepalived's) and SYNs are dropped past connect_timeout; in the window the listener
+//   had 1920 of 3000 ticks beside keepalived (checker 907) and 1396 beside ours (checker 1308). Native
+//   HTTP_GET (15:01): keepalived 9.07 s, 411 checks/s; keepalived-ts 13.08 s, 268 checks/s (http 81 vs
+//   keepalived's 23), 64.1 MiB, table after 48 s (232 s and 126 s in the two runs before), ratio 1.44.
+//   Host, 1,000 HTTP_GET only, 10 s, three alternated runs: 208/209/257 -> 140/160/160 µs per check.
 // Run as root after `npm run build`:
 //   flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
-// KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log.
+// KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log
+// (failure kinds, accept-queue overflow counters); KTS_BENCH_LOG_FAILURES=1 sets checker_log_all_failures.
 import { bootVm } from '../test/vm/vm.js';
 
 const [TCP, HTTP, ROUNDS, WINDOW] = [Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 2), Number(process.argv[5] ?? 60)];
@@ -63,7 +71,8 @@ async function main(): Promise<void> {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { try { process.kill(vm.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(1); });
   try {
     const step = async (args: string, timeoutS: number) => {
-      const r = await vm.run(`sh bench/checkers-vm.sh ${args}`, { timeoutMs: timeoutS * 1000 });
+      const env = process.env['KTS_BENCH_LOG_FAILURES'] ? 'KTS_BENCH_LOG_FAILURES=1 ' : '';
+      const r = await vm.run(`${env}sh bench/checkers-vm.sh ${args}`, { timeoutMs: timeoutS * 1000 });
       if (process.env['KTS_BENCH_VERBOSE']) process.stderr.write(r.stderr);
       if (r.exitCode !== 0) throw new Error(`VM step '${args}' failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
       return r.stdout;

@@ -1,6 +1,7 @@
 // Thin adapter around the sans-I/O scheduler: real timers, real probes, everything else to a sink
 // (the IPVS client, the logger, the script runner, the notify FIFO, the mailer).
 import { runProbe as defaultProbe } from './probes/index.js';
+import { HttpProbe, nativeHttpUsable } from './probes/http-native.js';
 import { TcpProbe } from './probes/tcp.js';
 import { CheckScheduler, type SchedulerOptions } from './scheduler.js';
 import type { CheckAction, CheckerSpec, ProbeResult, VirtualServerSpec } from './types.js';
@@ -14,10 +15,11 @@ export interface CheckRunnerOptions extends Partial<SchedulerOptions> {
   probe?: (spec: CheckerSpec, urlIndex?: number, signal?: AbortSignal) => Promise<ProbeResult>;
 }
 
-/** A checker's delay_loop / retry timer: one reusable wheel entry per checker; also its TCP_CHECK probe. */
+/** A checker's delay_loop / retry timer: one reusable wheel entry per checker; also its TCP_CHECK or native HTTP_GET probe. */
 class CheckerTimer implements WheelTask {
   bucket = -1;
   tcp: TcpProbe | undefined;
+  http: HttpProbe | undefined;
   constructor(private readonly runner: CheckRunner, readonly id: string) {}
   run(): void {
     this.runner.onTimer(this.id);
@@ -31,7 +33,7 @@ export class CheckRunner {
   private readonly inflight = new Set<AbortController>();
   private readonly now: () => number;
   private readonly probe: NonNullable<CheckRunnerOptions['probe']>;
-  /** TCP_CHECK goes straight to the callback probe unless a probe was injected (tests). */
+  /** TCP_CHECK (and HTTP_GET where the addon can) go straight to the callback probes unless a probe was injected (tests). */
   private readonly fastTcp: boolean;
   private stopped = false;
 
@@ -56,7 +58,10 @@ export class CheckRunner {
     if (this.stopped) return;
     this.stopped = true;
     this.wheel.clear();
-    for (const t of this.timers.values()) t.tcp?.cancel();
+    for (const t of this.timers.values()) {
+      t.tcp?.cancel();
+      t.http?.cancel();
+    }
     this.timers.clear();
     for (const c of this.inflight) c.abort();
     this.inflight.clear();
@@ -106,6 +111,14 @@ export class CheckRunner {
       if (t) {
         t.tcp ??= new TcpProbe(this.wheel, (r) => this.result(id, r));
         t.tcp.start(spec.conn);
+        return;
+      }
+    }
+    if (this.fastTcp && spec.type === 'HTTP_GET' && nativeHttpUsable(spec)) {
+      const t = this.timers.get(id);
+      if (t) {
+        t.http ??= new HttpProbe(this.wheel, (r) => this.result(id, r));
+        t.http.start(spec, urlIndex ?? 0);
         return;
       }
     }

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRequest, extractContentLength, extractStatusCode } from '../../src/check/http-codec.js';
 import { probeHttp } from '../../src/check/probes/http.js';
-import type { HttpGetSpec, HttpUrlSpec } from '../../src/check/types.js';
+import { HttpProbe, nativeHttpUsable } from '../../src/check/probes/http-native.js';
+import type { HttpGetSpec, HttpUrlSpec, ProbeResult } from '../../src/check/types.js';
+import { TimerWheel } from '../../src/check/wheel.js';
 import { BODY, type Cert, freePort, type HttpLab, makeCert, startHttp } from './servers.js';
 import { conn, timing } from './specs.js';
 
@@ -157,5 +159,68 @@ describe('SSL_GET against a live TLS server', () => {
   it('HTTP_GET spoken to a TLS port fails (garbage reply or timeout)', async () => {
     const r = await probeHttp(spec(lab.port, [{ path: '/ok' }]));
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('HTTP_GET on the addon (HttpProbe) as the net path (probeHttp)', () => {
+  let lab: HttpLab;
+  const wheel = new TimerWheel(() => performance.now());
+  const native = (s: HttpGetSpec, urlIndex = 0) => new Promise<ProbeResult>((r) => { new HttpProbe(wheel, r).start(s, urlIndex); });
+  beforeAll(async () => {
+    lab = await startHttp();
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('the same verdict for each way a server answers, and exactly keepalived\'s bytes', async () => {
+    expect(nativeHttpUsable(spec(lab.port, [{ path: '/ok' }]))).toBe(true);
+    const cases: Array<Array<Partial<HttpUrlSpec> & { path: string }>> = [
+      [{ path: '/ok', digest: md5(BODY) }], [{ path: '/nolen', digest: md5(BODY) }], [{ path: '/extra', digest: md5(Buffer.from('0123456789')) }],
+      [{ path: '/ok', digest: md5(Buffer.from('other')) }], [{ path: '/404' }], [{ path: '/regex', regex: 'status: (green|yellow)' }],
+      [{ path: '/regex', regex: 'status: red' }], [{ path: '/garbage' }], [{ path: '/noblank' }], [{ path: '/hugeheaders' }],
+    ];
+    for (const urls of cases) {
+      const s = spec(lab.port, urls, { virtualhost: 'www.example.com', httpProtocol: '1.1' });
+      const viaNet = await probeHttp(s);
+      const netReq = lab.requests.at(-1);
+      expect(await native(s), urls[0]!.path).toEqual(viaNet);
+      expect(lab.requests.at(-1)).toBe(netReq);
+    }
+    expect(await native(spec(lab.port, [{ path: '/ok' }]), 1)).toEqual(await probeHttp(spec(lab.port, [{ path: '/ok' }]), 1));
+  });
+
+  it('connect_timeout per step, 4 x connect_timeout the whole exchange, maxBodyBytes the body, refused at once', async () => {
+    let t0 = performance.now();
+    expect(await native(spec(lab.port, [{ path: '/slow' }], { conn: conn('127.0.0.1', lab.port, { connectTimeoutMs: 300 }) }))).toEqual({ ok: false, reason: 'Timeout WEB read', timedOut: true });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(295);
+    t0 = performance.now();
+    const r = await native(spec(lab.port, [{ path: '/trickle' }], { conn: conn('127.0.0.1', lab.port, { connectTimeoutMs: 500 }) }));
+    expect(r).toEqual({ ok: false, reason: 'Timeout HTTP read', timedOut: true });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1_950);
+    expect(performance.now() - t0).toBeLessThan(3_000);
+    const cap = 2 * 1024 * 1024;
+    expect(await native(spec(lab.port, [{ path: '/endless', digest: md5(BODY) }], { maxBodyBytes: cap }))).toEqual({ ok: false, reason: `Read, body over ${cap} bytes from` });
+    const port = await freePort();
+    expect(await native(spec(port, [{ path: '/ok' }]))).toEqual({ ok: false, reason: 'Connection failed', timedOut: false });
+    expect(nativeHttpUsable(spec(port, [{ path: '/ok' }], { conn: conn('127.0.0.1', port, { bindto: '127.0.0.1' }) }))).toBe(false);
+    expect(nativeHttpUsable(spec(port, [{ path: '/ok' }], { type: 'SSL_GET' }))).toBe(false);
+  });
+
+  it('a connect that completed while the loop was busy past connect_timeout goes on to a success (keepalived takes the ready fd over its timer)', async () => {
+    const s = spec(lab.port, [{ path: '/ok' }], { conn: conn('127.0.0.1', lab.port, { connectTimeoutMs: 40 }) });
+    const results: ProbeResult[] = [];
+    let wake: () => void = () => undefined;
+    const p = new HttpProbe(wheel, (r) => { results.push(r); wake(); });
+    for (let i = 0; i < 3; i++) {
+      const got = new Promise<void>((r) => { wake = r; });
+      p.start(s, 0);
+      // Busy past connect_timeout while the kernel completes the connect: the timer and the ready socket
+      // are both due in the next loop turn, and the exchange goes on from there.
+      const until = performance.now() + 120;
+      while (performance.now() < until) { /* spin */ }
+      await got;
+    }
+    expect(results).toEqual([{ ok: true, detail: 'HTTP status code' }, { ok: true, detail: 'HTTP status code' }, { ok: true, detail: 'HTTP status code' }]);
   });
 });

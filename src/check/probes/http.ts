@@ -5,7 +5,7 @@
 // `regex` is a JS RegExp standing in for PCRE2, matched once against the first REGEX_KEEP_BYTES of the body.
 import type net from 'node:net';
 import { buildRequest, HttpResponseReader, type HttpResponseSummary, statusAccepted } from '../http-codec.js';
-import type { ConnOpts, HttpGetSpec, HttpProtocol, ProbeResult, TlsClientOpts } from '../types.js';
+import type { ConnOpts, HttpGetSpec, HttpProtocol, HttpUrlSpec, ProbeResult, TlsClientOpts } from '../types.js';
 import { closeStream, connectStream, deadline, type Deadline } from './connect.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -73,12 +73,24 @@ export async function httpFetch(f: HttpFetch, signal?: AbortSignal): Promise<Fet
 
 export async function probeHttp(spec: HttpGetSpec, urlIndex = 0, signal?: AbortSignal): Promise<ProbeResult> {
   const url = spec.urls[urlIndex];
-  if (!url) return { ok: false, reason: `No url ${urlIndex} configured for` };
+  if (!url) return noUrl(urlIndex);
   const out = await httpFetch({
     conn: spec.conn, ssl: spec.type === 'SSL_GET', path: url.path, protocol: spec.httpProtocol,
     vhost: url.virtualhost ?? spec.virtualhost, sni: spec.enableSni, tls: spec.tls,
     maxBodyBytes: spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, regexKeepBytes: url.regex ? REGEX_KEEP_BYTES : 0,
   }, signal);
+  return httpVerdict(spec, url, out);
+}
+
+export const noUrl = (urlIndex: number): ProbeResult => ({ ok: false, reason: `No url ${urlIndex} configured for` });
+
+/** The request bytes of a url of an HTTP_GET / SSL_GET (keepalived's request_template). */
+export function urlRequest(spec: HttpGetSpec, url: HttpUrlSpec): string {
+  return buildRequest(url.path, spec.httpProtocol, spec.conn.connectIp, spec.conn.connectPort, url.virtualhost ?? spec.virtualhost);
+}
+
+/** What an exchange means for the checker: http_handle_response() and timeout_epilog()'s texts. */
+export function httpVerdict(spec: HttpGetSpec, url: HttpUrlSpec, out: FetchOutcome): ProbeResult {
   if (out.stage === 'connect') return { ok: false, reason: out.reason, timedOut: out.timedOut };
   const s = out.summary;
   if (s.overflow === 'body') return { ok: false, reason: `Read, body over ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes from` };

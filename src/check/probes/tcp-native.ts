@@ -1,6 +1,6 @@
 // The native TCP_CHECK connect (src/net/native/tcp_check.c): one private epoll set for every check in
-// flight, completions delivered in one call per wakeup. This module owns the slot table: a slot is
-// a check in flight, taken at its start and given back when it ends.
+// flight, completions delivered in one call per wakeup. This module owns the slot table (NativeSlots,
+// also HTTP_GET's in http-native.ts).
 import { loadNative } from '../../net/native.js';
 
 interface TcpCheckAddon {
@@ -18,29 +18,25 @@ export interface NativeTcpClient {
 /** Triples [slot, token, status] per delivery (the addon's harvest is 256). */
 const RESULTS = 256;
 
-export class NativeTcp {
-  private readonly clients: (NativeTcpClient | undefined)[] = [];
-  /** The client's gen of each slot's check, and the token NativeTcp gave that start. */
+/**
+ * The slot table of a native probe: a slot is a check in flight, taken at its start and given back
+ * when it ends. Tokens are the table's own, one per start: a client's gen alone could repeat in another
+ * client that takes the same slot while a completion of the old check is still in the harvest being
+ * delivered (a cancel from an earlier callback of that harvest), and that client would get it.
+ */
+export class NativeSlots<C> {
+  private readonly clients: (C | undefined)[] = [];
+  /** The client's gen of each slot's check, and the token given that start. */
   private readonly gens: number[] = [];
   private readonly tokens: number[] = [];
-  /**
-   * Tokens are NativeTcp's own, one per start: a client's gen alone could repeat in another client
-   * that takes the same slot while a completion of the old check is still in the harvest being
-   * delivered (a cancel from an earlier callback of that harvest), and that client would get it.
-   */
   private token = 0;
   private readonly free: number[] = [];
-  private readonly results = new Int32Array(3 * RESULTS);
 
-  constructor(private readonly addon: TcpCheckAddon) {
-    addon.tcpCheckInit(this.results, (n) => this.done(n));
-  }
-
-  /** Starts a check for `c`; returns its slot, or -1 (and nothing is in flight) when it failed at once. */
-  start(c: NativeTcpClient, gen: number, ip: string, port: number, v6: boolean): number {
+  /** Takes a slot for `c`; `begin(slot, token)` starts the check there and returns < 0 when it failed at once (the slot is given back, -1 returned). */
+  take(c: C, gen: number, begin: (slot: number, token: number) => number): number {
     const slot = this.free.pop() ?? this.clients.length;
     const token = (this.token = (this.token + 1) | 0);
-    if (this.addon.tcpCheckStart(slot, token, ip, port, v6) < 0) {
+    if (begin(slot, token) < 0) {
       this.free.push(slot);
       return -1;
     }
@@ -50,25 +46,49 @@ export class NativeTcp {
     return slot;
   }
 
+  release(slot: number): void {
+    this.clients[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  /** The client of a completion [slot, token], else undefined (a stale one); `gen` is its start's gen. */
+  client(slot: number, token: number): C | undefined {
+    const c = this.clients[slot];
+    return c && token === this.tokens[slot] ? c : undefined;
+  }
+
+  gen(slot: number): number {
+    return this.gens[slot]!;
+  }
+}
+
+export class NativeTcp {
+  private readonly slots = new NativeSlots<NativeTcpClient>();
+  private readonly results = new Int32Array(3 * RESULTS);
+
+  constructor(private readonly addon: TcpCheckAddon) {
+    addon.tcpCheckInit(this.results, (n) => this.done(n));
+  }
+
+  /** Starts a check for `c`; returns its slot, or -1 (and nothing is in flight) when it failed at once. */
+  start(c: NativeTcpClient, gen: number, ip: string, port: number, v6: boolean): number {
+    return this.slots.take(c, gen, (slot, token) => this.addon.tcpCheckStart(slot, token, ip, port, v6));
+  }
+
   /** Ends the slot's check without a result. */
   cancel(slot: number): void {
     this.addon.tcpCheckCancel(slot);
-    this.release(slot);
-  }
-
-  private release(slot: number): void {
-    this.clients[slot] = undefined;
-    this.free.push(slot);
+    this.slots.release(slot);
   }
 
   private done(n: number): void {
     const r = this.results;
     for (let i = 0; i < 3 * n; i += 3) {
       const slot = r[i]!;
-      const c = this.clients[slot];
-      if (!c || r[i + 1] !== this.tokens[slot]) continue;
-      const gen = this.gens[slot]!;
-      this.release(slot);
+      const c = this.slots.client(slot, r[i + 1]!);
+      if (!c) continue;
+      const gen = this.slots.gen(slot);
+      this.slots.release(slot);
       c.nativeDone(gen, r[i + 2]!);
     }
   }

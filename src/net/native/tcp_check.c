@@ -1,6 +1,7 @@
 // TCP_CHECK's connect-then-close (keepalived check_tcp.c) without a libuv handle per check: the
 // sockets of all checks in flight sit in one private epoll set, and that set's fd is the only thing
-// libuv polls. Per check: socket, connect, epoll_ctl(ADD), getsockopt(SO_ERROR), close (close drops
+// libuv polls (HTTP_GET's sockets, http_check.c, sit in it too: their events carry a tag in the high
+// 32 bits of epoll_data). Per check: socket, connect, epoll_ctl(ADD), getsockopt(SO_ERROR), close (close drops
 // it from the set); the completions of one wakeup reach JavaScript in one call. Timeouts are the
 // caller's (it cancels a slot), as are retries and logging.
 #define NAPI_VERSION 8
@@ -29,7 +30,7 @@ typedef struct {
   int32_t gen;
 } slot_t;
 
-typedef struct {
+struct tcpc {
   napi_env env;
   int epfd;
   uv_poll_t poll;
@@ -40,7 +41,8 @@ typedef struct {
   napi_ref results_ref, cb;
   napi_async_context ctx;
   napi_async_cleanup_hook_handle cleanup;
-} tcpc_t;
+  http_set_t *http; /* HTTP_GET's slots in the same epoll set (http_check.c), NULL until httpCheckInit */
+};
 
 static napi_value tthrow(napi_env env, const char *msg) {
   napi_throw_error(env, NULL, msg);
@@ -53,23 +55,30 @@ static napi_value num_errno(napi_env env, int err) {
   return v;
 }
 
-static tcpc_t *state(napi_env env) {
+tcpc_t *tcp_check_state(napi_env env) {
   void *p = NULL;
   napi_get_instance_data(env, &p);
   return (tcpc_t *)p;
 }
 
-static void deliver(tcpc_t *t, size_t n) {
+void check_set_call(tcpc_t *t, napi_ref cbref, size_t argc, napi_value *argv) {
   napi_env env = t->env;
-  napi_value cb, global, argv[1], result;
-  napi_get_reference_value(env, t->cb, &cb);
+  napi_value cb, global, result;
+  napi_get_reference_value(env, cbref, &cb);
   napi_get_global(env, &global);
-  napi_create_uint32(env, (uint32_t)n, &argv[0]);
-  if (napi_make_callback(env, t->ctx, global, cb, 1, argv, &result) == napi_pending_exception) {
+  if (napi_make_callback(env, t->ctx, global, cb, argc, argv, &result) == napi_pending_exception) {
     napi_value exc;
     napi_get_and_clear_last_exception(env, &exc);
     napi_fatal_exception(env, exc);
   }
+}
+
+int check_set_epfd(tcpc_t *t) { return t->epfd; }
+
+static void deliver(tcpc_t *t, size_t n) {
+  napi_value argv[1];
+  napi_create_uint32(t->env, (uint32_t)n, &argv[0]);
+  check_set_call(t, t->cb, 1, argv);
 }
 
 static void on_ready(uv_poll_t *h, int status, int events) {
@@ -86,6 +95,10 @@ static void on_ready(uv_poll_t *h, int status, int events) {
     if (k <= 0) break;
     size_t n = 0;
     for (int i = 0; i < k; i++) {
+      if (ev[i].data.u64 >> 32) {
+        if (t->http) http_check_event(t->http, (uint32_t)ev[i].data.u64, ev[i].events);
+        continue;
+      }
       uint32_t s = ev[i].data.u32;
       if (s >= t->nslots || t->slots[s].fd < 0) continue;
       int err = 0;
@@ -101,6 +114,7 @@ static void on_ready(uv_poll_t *h, int status, int events) {
       n++;
     }
     if (n) deliver(t, n);
+    if (t->http) http_check_flush(t->http);
     if (k < max) break;
   }
   napi_close_handle_scope(t->env, scope);
@@ -118,6 +132,8 @@ static void cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   tcpc_t *t = (tcpc_t *)arg;
   for (uint32_t i = 0; i < t->nslots; i++)
     if (t->slots[i].fd >= 0) close(t->slots[i].fd);
+  if (t->http) http_check_free(t->http);
+  t->http = NULL;
   uv_close((uv_handle_t *)&t->poll, on_poll_closed);
   close(t->epfd);
 }
@@ -126,7 +142,7 @@ static void cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
 static napi_value tcp_check_init(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!get_args(env, info, 2, argv)) return NULL;
-  if (state(env)) return tthrow(env, "tcpCheckInit: already initialised");
+  if (tcp_check_state(env)) return tthrow(env, "tcpCheckInit: already initialised");
   napi_typedarray_type type;
   size_t length;
   void *data;
@@ -159,37 +175,26 @@ static napi_value tcp_check_init(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/*
- * tcpCheckStart(slot, gen, ip, port, v6) -> 0, or -errno when the check failed at once (keepalived's
- * connect() < 0: no route, bad address). The result comes later as [slot, gen, 0 | -errno].
- */
-static napi_value tcp_check_start(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!get_args(env, info, 5, argv)) return NULL;
-  tcpc_t *t = state(env);
-  if (!t) return tthrow(env, "tcpCheckStart: tcpCheckInit first");
-  uint32_t slot, port;
-  int32_t gen;
-  bool v6;
-  char ip[64];
+bool check_start_args(napi_env env, napi_value *argv, uint32_t *slot, int32_t *token, char *ip, size_t ipsize, uint32_t *port, bool *v6) {
   size_t iplen;
-  if (napi_get_value_uint32(env, argv[0], &slot) != napi_ok || napi_get_value_int32(env, argv[1], &gen) != napi_ok ||
-      napi_get_value_string_utf8(env, argv[2], ip, sizeof ip, &iplen) != napi_ok || napi_get_value_uint32(env, argv[3], &port) != napi_ok ||
-      napi_get_value_bool(env, argv[4], &v6) != napi_ok)
-    return tthrow(env, "tcpCheckStart: bad arguments");
-  if (slot >= t->nslots) {
-    uint32_t n = t->nslots ? t->nslots : 64;
-    while (n <= slot) n *= 2;
-    slot_t *s = realloc(t->slots, n * sizeof *s);
-    if (!s) return tthrow(env, "tcpCheckStart: out of memory");
-    for (uint32_t i = t->nslots; i < n; i++) s[i].fd = -1;
-    t->slots = s;
-    t->nslots = n;
-  }
-  slot_t *s = &t->slots[slot];
-  if (s->fd >= 0) close(s->fd);
-  s->fd = -1;
-  s->gen = gen;
+  return napi_get_value_uint32(env, argv[0], slot) == napi_ok && napi_get_value_int32(env, argv[1], token) == napi_ok &&
+         napi_get_value_string_utf8(env, argv[2], ip, ipsize, &iplen) == napi_ok && napi_get_value_uint32(env, argv[3], port) == napi_ok &&
+         napi_get_value_bool(env, argv[4], v6) == napi_ok;
+}
+
+bool check_slots_grow(void **slots, uint32_t *nslots, size_t size, uint32_t slot, uint32_t first) {
+  if (slot < *nslots) return true;
+  uint32_t n = *nslots ? *nslots : first;
+  while (n <= slot) n *= 2;
+  void *s = realloc(*slots, n * size);
+  if (!s) return false;
+  memset((char *)s + *nslots * size, 0, (n - *nslots) * size);
+  *slots = s;
+  *nslots = n;
+  return true;
+}
+
+int check_set_connect(tcpc_t *t, const char *ip, uint32_t port, bool v6, uint64_t data, int *fdp) {
   struct sockaddr_storage sa;
   socklen_t salen;
   memset(&sa, 0, sizeof sa);
@@ -197,28 +202,51 @@ static napi_value tcp_check_start(napi_env env, napi_callback_info info) {
     struct sockaddr_in6 *a = (struct sockaddr_in6 *)&sa;
     a->sin6_family = AF_INET6;
     a->sin6_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET6, ip, &a->sin6_addr) != 1) return num_errno(env, EINVAL);
+    if (inet_pton(AF_INET6, ip, &a->sin6_addr) != 1) return EINVAL;
     salen = sizeof *a;
   } else {
     struct sockaddr_in *a = (struct sockaddr_in *)&sa;
     a->sin_family = AF_INET;
     a->sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, ip, &a->sin_addr) != 1) return num_errno(env, EINVAL);
+    if (inet_pton(AF_INET, ip, &a->sin_addr) != 1) return EINVAL;
     salen = sizeof *a;
   }
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return num_errno(env, errno);
-  if (connect(fd, (struct sockaddr *)&sa, salen) < 0 && errno != EINPROGRESS) {
+  if (fd < 0) return errno;
+  struct epoll_event ev = {.events = EPOLLOUT, .data.u64 = data};
+  if ((connect(fd, (struct sockaddr *)&sa, salen) < 0 && errno != EINPROGRESS) || epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
     int err = errno;
     close(fd);
-    return num_errno(env, err);
+    return err;
   }
-  struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = slot};
-  if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-    int err = errno;
-    close(fd);
-    return num_errno(env, err);
-  }
+  *fdp = fd;
+  return 0;
+}
+
+/*
+ * tcpCheckStart(slot, gen, ip, port, v6) -> 0, or -errno when the check failed at once (keepalived's
+ * connect() < 0: no route, bad address). The result comes later as [slot, gen, 0 | -errno].
+ */
+static napi_value tcp_check_start(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) return NULL;
+  tcpc_t *t = tcp_check_state(env);
+  if (!t) return tthrow(env, "tcpCheckStart: tcpCheckInit first");
+  uint32_t slot, port;
+  int32_t gen;
+  bool v6;
+  char ip[64];
+  if (!check_start_args(env, argv, &slot, &gen, ip, sizeof ip, &port, &v6)) return tthrow(env, "tcpCheckStart: bad arguments");
+  uint32_t had = t->nslots;
+  if (!check_slots_grow((void **)&t->slots, &t->nslots, sizeof *t->slots, slot, 64)) return tthrow(env, "tcpCheckStart: out of memory");
+  for (uint32_t i = had; i < t->nslots; i++) t->slots[i].fd = -1;
+  slot_t *s = &t->slots[slot];
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  s->gen = gen;
+  int fd;
+  int err = check_set_connect(t, ip, port, v6, slot, &fd);
+  if (err) return num_errno(env, err);
   s->fd = fd;
   return num_errno(env, 0);
 }
@@ -227,7 +255,7 @@ static napi_value tcp_check_start(napi_env env, napi_callback_info info) {
 static napi_value tcp_check_cancel(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
-  tcpc_t *t = state(env);
+  tcpc_t *t = tcp_check_state(env);
   uint32_t slot;
   if (!t || napi_get_value_uint32(env, argv[0], &slot) != napi_ok || slot >= t->nslots) return NULL;
   if (t->slots[slot].fd >= 0) {
@@ -244,5 +272,8 @@ napi_value tcp_check_register(napi_env env, napi_value exports) {
       {"tcpCheckCancel", NULL, tcp_check_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
-  return exports;
+  return http_check_register(env, exports);
 }
+
+void check_set_attach_http(tcpc_t *t, http_set_t *h) { t->http = h; }
+http_set_t *check_set_http(tcpc_t *t) { return t->http; }
