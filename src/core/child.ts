@@ -67,15 +67,20 @@ function send(msg: ChildToParent): void {
 function waitForStart(): Promise<Extract<ParentToChild, { type: 'start' }>> {
   return new Promise((resolve, reject) => {
     if (!process.send) {
-      reject(new Error('not started by keepalived-ts (no IPC channel)'));
+      reject(new Error('not started by keepalived-ts (no IPC channel): run keepalived-ts, which starts this process'));
       return;
     }
+    // The parent closes the channel when it cannot send the config (it may be closed already).
+    const closed = (): void => reject(new Error('the IPC channel closed before the config arrived'));
     const onMessage = (m: ParentToChild): void => {
       if (m?.type !== 'start') return;
       process.off('message', onMessage);
+      process.off('disconnect', closed);
       resolve(m);
     };
     process.on('message', onMessage);
+    if (!process.connected) closed();
+    else process.once('disconnect', closed);
   });
 }
 
@@ -97,7 +102,7 @@ export async function runChild(main: ChildMain): Promise<never> {
     start = await waitForStart();
     phase('child: config received');
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}: run keepalived-ts, which starts this process\n`);
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exit(KEEPALIVED_EXIT.FATAL);
   }
   const { role, options } = start;

@@ -82,6 +82,14 @@ interface Slot {
  */
 const CHILD_NODE_FLAGS: Readonly<Record<ChildRole, string[]>> = { checker: ['--max-semi-space-size=1', '--heap-growing-percent=20', '--single-threaded'], vrrp: [] };
 
+/**
+ * KTS_CHILD_NODE_FLAGS: extra node flags for both children, space-separated, for profiling a daemon
+ * (e.g. `--cpu-prof --cpu-prof-dir=DIR`, which node refuses in NODE_OPTIONS). Unset: nothing added.
+ */
+function extraChildFlags(env: NodeJS.ProcessEnv): string[] {
+  return (env.KTS_CHILD_NODE_FLAGS ?? '').split(' ').filter((f) => f.length > 0);
+}
+
 export class Supervisor {
   private readonly slots = new Map<ChildRole, Slot>();
   private stopping = false;
@@ -135,7 +143,7 @@ export class Supervisor {
     };
     // nsenter setns()es and execs node: same pid, and the IPC fd is inherited.
     const ns = slot.spec.netns ? nsenterArgv(slot.spec.netns) : undefined;
-    const flags = CHILD_NODE_FLAGS[role];
+    const flags = [...CHILD_NODE_FLAGS[role], ...extraChildFlags(process.env)];
     const proc = ns ? spawn(ns[0]!, [...ns.slice(1), process.execPath, ...flags, entry], options) : fork(entry, [], { ...options, execArgv: flags });
     slot.proc = proc;
     slot.startedAtMs = this.now();
@@ -162,9 +170,16 @@ export class Supervisor {
   private sendTo(slot: Slot, msg: ParentToChild): boolean {
     const proc = slot.proc;
     if (!proc?.connected) return false;
-    proc.send(msg, (err) => {
-      if (err) this.opts.logger.err(`${CHILD_IDENT[slot.spec.role]} (pid ${proc.pid}): cannot send ${msg.type}: ${err.message}`);
-    });
+    const failed = (err: Error): void => this.opts.logger.err(`${CHILD_IDENT[slot.spec.role]} (pid ${proc.pid}): cannot send ${msg.type}: ${err.message}`);
+    try {
+      proc.send(msg, (err) => { if (err) failed(err); });
+    } catch (e) {
+      // Serialization throws synchronously (data that cannot be cloned: an internal error). A child
+      // without its start message would wait for ever: closing the channel makes it exit FATAL.
+      failed(e as Error);
+      if (msg.type === 'start') proc.disconnect();
+      return false;
+    }
     return true;
   }
 
