@@ -23,7 +23,11 @@ ip route add local 10.2.0.0/16 dev lo
 ip route add local 10.3.0.0/16 dev lo
 node bench/checkers-vm.mjs gen "$TCP" "$HTTP" "$DELAY" > /tmp/ktschk.conf
 echo $((TCP + HTTP)) > /tmp/ktschk.expected
-(ulimit -n 65536; setsid node bench/checkers-vm.mjs listen /tmp/ktschk-count < /dev/null > /dev/null 2>&1 & echo $! > /tmp/ktschk-listener.pid)
+# With 2 or more vCPUs the listener gets the last one to itself and the daemons the others (run step), so the
+# listener does not take the checker's CPU; with one vCPU all share it.
+N=$(nproc)
+PIN_L=""; [ "$N" -ge 2 ] && PIN_L="taskset -c $((N - 1))"
+(ulimit -n 65536; setsid $PIN_L node bench/checkers-vm.mjs listen /tmp/ktschk-count < /dev/null > /dev/null 2>&1 & echo $! > /tmp/ktschk-listener.pid)
 i=0; while [ $i -lt 200 ] && [ ! -s /tmp/ktschk-count ]; do sleep 0.1; i=$((i+1)); done
 [ -s /tmp/ktschk-count ] || { echo "listener did not start" >&2; exit 1; }
 INNER
@@ -43,10 +47,16 @@ rm -f /run/ktschk-*.pid
 overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } else for (i = 1; i <= NF; i++) if (n[i] == "ListenOverflows" || n[i] == "ListenDrops") printf "%s=%s ", n[i], $i }' /proc/net/netstat; }
 stamp "before: $(overflows)"
 T0=$(date +%s)
+N=$(nproc)
+PIN=""; [ "$N" -ge 2 ] && PIN="taskset -c 0-$((N - 2))"
+stamp "vCPUs $N, daemon on ${PIN:-all}, listener on $(taskset -pc "$(cat /tmp/ktschk-listener.pid)" | sed 's/.*: //')"
 if [ "$D" = keepalived ]; then
-  /usr/sbin/keepalived -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid -b /run/ktschk-bfd.pid > /tmp/ktschk-$D.log 2>&1 &
+  $PIN /usr/sbin/keepalived -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid -b /run/ktschk-bfd.pid > /tmp/ktschk-$D.log 2>&1 &
 else
-  bin/keepalived-ts -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid > /tmp/ktschk-$D.log 2>&1 &
+  # KTS_BENCH_PROFILE=1: V8 CPU profiles of keepalived-ts's processes (NODE_OPTIONS reaches the checker child),
+  # written at their exit and printed after the stop as "PROFILE name base64-of-gzip" lines.
+  [ -n "${KTS_BENCH_PROFILE:-}" ] && { rm -rf /tmp/ktschk-prof; export NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/ktschk-prof"; }
+  $PIN bin/keepalived-ts -n -l -C -f /tmp/ktschk.conf -p /run/ktschk-main.pid -c /run/ktschk-chk.pid > /tmp/ktschk-$D.log 2>&1 &
 fi
 MAIN=$!
 # Bounded by WAIT seconds; polled every 2 s (ipvsadm -Ln of thousands of entries is not free in TCG).
@@ -60,7 +70,7 @@ C0=$(ticks "$CHK"); M0=$(ticks "$MAIN"); L0=$(ticks "$(cat /tmp/ktschk-listener.
 sleep "$WINDOW"
 C1=$(ticks "$CHK"); M1=$(ticks "$MAIN"); L1=$(ticks "$(cat /tmp/ktschk-listener.pid)")
 # Who else had the vCPU in the window (the parent, the listener), in clock ticks.
-stamp "window ticks: checker $((C1 - C0)), parent $((M1 - M0)), listener $((L1 - L0)) of $(( $(getconf CLK_TCK) * WINDOW ))"
+stamp "window ticks: checker $((C1 - C0)), parent $((M1 - M0)), listener $((L1 - L0)) of $(( $(getconf CLK_TCK) * WINDOW )) per vCPU"
 set -- $(cat /tmp/ktschk-count); TCP1=$1; HTTP1=$2
 HWM=$(awk '/^VmHWM:/ { print $2 }' /proc/$CHK/status)
 END=$(dests)
@@ -77,6 +87,9 @@ kill -KILL "$MAIN" "$CHK" 2>/dev/null
 wait "$MAIN" 2>/dev/null
 ipvsadm -C
 stamp "stopped after $(( $(date +%s) - T0 )) s"
+if [ -n "${KTS_BENCH_PROFILE:-}" ] && [ -d /tmp/ktschk-prof ]; then
+  for f in /tmp/ktschk-prof/*.cpuprofile; do [ -f "$f" ] && echo "PROFILE $(basename "$f") $(gzip -c "$f" | base64 -w0)"; done
+fi
 # Which failures (the text before the first address), most frequent first.
 grep -E 'failed|timeout|Removing service' /tmp/ktschk-$D.log | sed 's/^.*[0-9]: //; s/\[[^]]*\]:[a-z]*:[0-9]*/ADDR/g' | sort | uniq -c | sort -rn | head -8 >&2
 # When the failures began and ended (first/last lines).

@@ -39,8 +39,15 @@
 //   Host, 1,000 HTTP_GET only, 10 s, three alternated runs: 208/209/257 -> 140/160/160 µs per check.
 // Run as root after `npm run build`:
 //   flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
+// KTS_BENCH_CPUS=N boots the VM with N vCPUs (default 1; TCG runs one host thread per vCPU): with N >= 2
+// checkers-vm.sh pins the listener to the last vCPU and the daemon (parent and checker) to the others.
+// KTS_BENCH_PROFILE=DIR: keepalived-ts runs with V8's --cpu-prof (its CPU figures are then not comparable)
+// and the profiles of its processes are written to DIR on the host.
 // KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log
 // (failure kinds, accept-queue overflow counters); KTS_BENCH_LOG_FAILURES=1 sets checker_log_all_failures.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { bootVm } from '../test/vm/vm.js';
 
 const [TCP, HTTP, ROUNDS, WINDOW] = [Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 2), Number(process.argv[5] ?? 60)];
@@ -48,6 +55,8 @@ const RSS_ALLOWANCE_KB = 40 * 1024;
 // Upper bound on the wait for the IPVS table to fill after a daemon starts (keepalived-ts's start in TCG
 // takes minutes at 10,000 real servers: bench/ipvs-program.ts).
 const WAIT_S = Number(process.env['KTS_BENCH_WAIT_S'] ?? 600);
+const CPUS = Number(process.env['KTS_BENCH_CPUS'] ?? 1);
+const PROFILE_DIR = process.env['KTS_BENCH_PROFILE'];
 
 interface Run { cpuS: number; hwmKb: number; tcpPerS: number; httpPerS: number; destsEnd: number; expected: number; startS: number; failLines: number }
 
@@ -66,17 +75,19 @@ const median = (a: number[]) => {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench/checkers.ts needs root (qemu, 9p)');
-  const vm = await bootVm({ name: 'checkbench', memoryMb: 2048 });
+  const vm = await bootVm({ name: 'checkbench', memoryMb: 2048, cpus: CPUS });
   // An outer timeout (flock ... timeout N) must not leave qemu behind.
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { try { process.kill(vm.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(1); });
   try {
     const step = async (args: string, timeoutS: number) => {
-      const env = process.env['KTS_BENCH_LOG_FAILURES'] ? 'KTS_BENCH_LOG_FAILURES=1 ' : '';
+      const env = (process.env['KTS_BENCH_LOG_FAILURES'] ? 'KTS_BENCH_LOG_FAILURES=1 ' : '') + (PROFILE_DIR ? 'KTS_BENCH_PROFILE=1 ' : '');
       const r = await vm.run(`${env}sh bench/checkers-vm.sh ${args}`, { timeoutMs: timeoutS * 1000 });
       if (process.env['KTS_BENCH_VERBOSE']) process.stderr.write(r.stderr);
       if (r.exitCode !== 0) throw new Error(`VM step '${args}' failed (${r.exitCode}): ${r.stderr}\n${r.stdout.slice(-3000)}`);
       return r.stdout;
     };
+    const nproc = Number((await vm.run('nproc', { timeoutMs: 30_000 })).stdout.trim());
+    if (nproc !== CPUS) throw new Error(`asked for ${CPUS} vCPU(s), the guest has ${nproc}`);
     await step(`setup ${TCP} ${HTTP} 1`, 120);
     const runs: Record<string, Run[]> = { keepalived: [], 'keepalived-ts': [] };
     // Balanced order: A B, B A, A B, ...
@@ -84,6 +95,14 @@ async function main(): Promise<void> {
     for (const daemon of order) {
       // The step: table fill (at most WAIT_S), 5 s settle, the window, stop (at most 30 s), with slack.
       const out = await step(`run ${daemon} ${WINDOW} ${WAIT_S}`, WAIT_S + WINDOW + 120);
+      if (PROFILE_DIR) {
+        mkdirSync(PROFILE_DIR, { recursive: true });
+        for (const m of out.matchAll(/^PROFILE (\S+) (\S+)$/gm)) {
+          const file = join(PROFILE_DIR, `${Date.now()}-${m[1]!}`);
+          writeFileSync(file, gunzipSync(Buffer.from(m[2]!, 'base64')));
+          console.log(`  profile ${file}`);
+        }
+      }
       const p = out.split('\n').map(parse).find((x) => x);
       if (!p) throw new Error(`no RESULT from ${daemon}:\n${out}`);
       const [d, x] = p;
@@ -94,7 +113,7 @@ async function main(): Promise<void> {
     await step('teardown', 60);
     const ka = runs.keepalived!;
     const ts = runs['keepalived-ts']!;
-    console.log(`checkers bench: ${TCP} TCP_CHECK + ${HTTP} HTTP_GET real servers at delay_loop 1, ${WINDOW} s window, ${ROUNDS} round(s) each, ${vm.accel}, 1 vCPU`);
+    console.log(`checkers bench: ${TCP} TCP_CHECK + ${HTTP} HTTP_GET real servers at delay_loop 1, ${WINDOW} s window, ${ROUNDS} round(s) each, ${vm.accel}, ${CPUS} vCPU${CPUS > 1 ? 's (listener pinned to the last, the daemons to the others)' : ''}`);
     const cpuA = median(ka.map((x) => x.cpuS)), cpuB = median(ts.map((x) => x.cpuS));
     const rssA = median(ka.map((x) => x.hwmKb)), rssB = median(ts.map((x) => x.hwmKb));
     const want = TCP + HTTP;

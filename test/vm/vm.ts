@@ -29,6 +29,8 @@ export interface BootVmOptions {
   /** Directory shared read-only at the same path inside the guest; default: process.cwd(). */
   projectDir?: string;
   memoryMb?: number;
+  /** vCPUs (qemu -smp); default 1. With TCG, qemu runs one host thread per vCPU (MTTCG). */
+  cpus?: number;
   /** Boot deadline (kernel + modules + 9p mounts). */
   bootTimeoutMs?: number;
 }
@@ -166,9 +168,9 @@ function buildInitramfs(kver: string, projectDir: string, runDir: string): strin
   return combined;
 }
 
-function qemuArgs(accel: 'kvm' | 'tcg', kver: string, initrd: string | null, memoryMb: number, shares: string[]): string[] {
+function qemuArgs(accel: 'kvm' | 'tcg', kver: string, initrd: string | null, memoryMb: number, shares: string[], cpus = 1): string[] {
   const args = [
-    '-accel', accel, '-cpu', accel === 'kvm' ? 'host' : 'max', '-m', String(memoryMb), '-smp', '1',
+    '-accel', accel, '-cpu', accel === 'kvm' ? 'host' : 'max', '-m', String(memoryMb), '-smp', String(cpus),
     '-nic', 'none', '-nographic', '-no-reboot',
     '-kernel', `/boot/vmlinuz-${kver}`,
     '-append', 'console=ttyS0 panic=-1 quiet loglevel=3',
@@ -220,7 +222,7 @@ export async function bootVm(opts: BootVmOptions): Promise<Vm> {
     `local,path=${runDir},mount_tag=run,security_model=none,multidevs=remap`,
   ];
   const started = Date.now();
-  const child: ChildProcess = spawn('qemu-system-x86_64', qemuArgs(accel, kver, initrd, opts.memoryMb ?? 1024, shares), {
+  const child: ChildProcess = spawn('qemu-system-x86_64', qemuArgs(accel, kver, initrd, opts.memoryMb ?? 1024, shares, opts.cpus ?? 1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serial = '';
