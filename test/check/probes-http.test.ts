@@ -223,4 +223,20 @@ describe('HTTP_GET on the addon (HttpProbe) as the net path (probeHttp)', () => 
     }
     expect(results).toEqual([{ ok: true, detail: 'HTTP status code' }, { ok: true, detail: 'HTTP status code' }, { ok: true, detail: 'HTTP status code' }]);
   });
+
+  it('a step timeout that runs while the connect still waits unharvested in the addon\'s set takes the step (no timeout), and the check goes on', async () => {
+    const s = spec(lab.port, [{ path: '/ok' }], { conn: conn('127.0.0.1', lab.port, { connectTimeoutMs: 200 }) });
+    const results: ProbeResult[] = [];
+    let wake: () => void = () => undefined;
+    const got = new Promise<void>((r) => { wake = r; });
+    const p = new HttpProbe(wheel, (r) => { results.push(r); wake(); });
+    p.start(s, 0);
+    // Past connect_timeout with no loop turn: the connect is done in the kernel, its event not harvested.
+    const until = performance.now() + 300;
+    while (performance.now() < until) { /* spin */ }
+    p.timedOut((p as unknown as { gen: number }).gen);
+    expect(results).toEqual([]);
+    await got;
+    expect(results).toEqual([{ ok: true, detail: 'HTTP status code' }]);
+  });
 });

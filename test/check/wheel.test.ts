@@ -91,6 +91,29 @@ describe('tcpCheck (callback TCP_CHECK)', () => {
     srv.close();
   });
 
+  it('a timeout that runs while the completion still waits unharvested in the addon\'s set takes the ready socket (no timeout)', async () => {
+    const { srv, port, w } = await closingListener();
+    const { srv: gone, port: closed } = await closingListener();
+    gone.close();
+    await new Promise((r) => gone.once('close', r));
+    const results: ProbeResult[] = [];
+    const p = new TcpProbe(w, (r) => results.push(r));
+    const gen = () => (p as unknown as { gen: number }).gen;
+    const spin = (ms: number) => { const until = performance.now() + ms; while (performance.now() < until) { /* spin */ } };
+    // No loop turn between the start and the timeout handler: only the poll of the slot can see the connect.
+    p.start({ connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 5_000 });
+    spin(30);
+    p.timedOut(gen());
+    p.start({ connectIp: '127.0.0.1', connectPort: closed, connectTimeoutMs: 5_000 });
+    spin(30);
+    p.timedOut(gen());
+    expect(results).toEqual([{ ok: true }, { ok: false, reason: 'failed', timedOut: false }]);
+    await sleep(20);
+    expect(results).toHaveLength(2);
+    expect(p.idle).toBe(true);
+    srv.close();
+  });
+
   it('the addon path: 600 checks at once, half to a closed port, each its own result; a cancelled slot serves the next check; bindto takes the handle path', async () => {
     expect(nativeTcp()).not.toBeNull();
     const { srv, port, w } = await closingListener();

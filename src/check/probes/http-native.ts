@@ -21,6 +21,8 @@ interface HttpCheckAddon {
   httpCheckIdle(slot: number): number;
   /** null while connecting, else the bytes read since the last result; closes the slot. */
   httpCheckCancel(slot: number): Buffer | null | undefined;
+  /** tcp_check.c's: takes the slot's step now if its socket is ready (results delivered before it returns); false if not ready. */
+  checkPoll?(slot: number, http: boolean): boolean;
 }
 
 /** http_check.c's result kinds. */
@@ -48,6 +50,11 @@ class NativeHttp {
 
   idleMs(slot: number): number {
     return this.addon.httpCheckIdle(slot);
+  }
+
+  /** The slot's step taken now if its socket is ready, its result (if it ended) delivered: see checkPoll. */
+  poll(slot: number): boolean {
+    return this.addon.checkPoll?.(slot, true) ?? false;
   }
 
   /** Ends the slot's check; what it had read (null: still connecting). */
@@ -159,6 +166,9 @@ export class HttpProbe implements WheelTask, NativeHttpClient {
 
   timedOut(gen: number): void {
     if (gen !== this.gen || this.done || this.slot < 0) return;
+    // A step whose event waits unharvested in the set (a wakeup takes a bounded harvest) is taken now: a
+    // ready socket wins over the expired timer, as in keepalived. It may end the check (then done).
+    if (this.native.poll(this.slot) && (gen !== this.gen || this.done || this.slot < 0)) return;
     const stepMs = this.spec.conn.connectTimeoutMs;
     const leftMs = Math.max(stepMs, 1) * HARD_BOUND_STEPS - (performance.now() - this.startMs);
     const idle = this.native.idleMs(this.slot);

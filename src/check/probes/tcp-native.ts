@@ -8,6 +8,8 @@ interface TcpCheckAddon {
   /** 0, or -errno when the check failed at once. */
   tcpCheckStart(slot: number, token: number, ip: string, port: number, v6: boolean): number;
   tcpCheckCancel(slot: number): void;
+  /** Takes the TCP (or HTTP) slot's step now if its socket is ready, its result delivered before it returns; false if not ready. */
+  checkPoll?(slot: number, http: boolean): boolean;
 }
 
 /** What a completion is reported to: `status` is 0 (connected) or -errno. */
@@ -79,6 +81,15 @@ export class NativeTcp {
   cancel(slot: number): void {
     this.addon.tcpCheckCancel(slot);
     this.slots.release(slot);
+  }
+
+  /**
+   * When the slot's socket is ready, its completion is delivered (nativeDone) before this returns and
+   * true returned; false while it is still connecting. For a timeout that expires while the completion
+   * waits unharvested in the set (a wakeup takes at most 16 harvests of 256).
+   */
+  poll(slot: number): boolean {
+    return this.addon.checkPoll?.(slot, false) ?? false;
   }
 
   private done(n: number): void {

@@ -155,7 +155,10 @@ export class TcpProbe implements WheelTask, TcpAttempt, NativeTcpClient {
   }
 
   timedOut(gen: number): void {
-    if (gen === this.gen) this.finish(TIMEOUT);
+    if (gen !== this.gen || this.done) return;
+    // A completion waiting unharvested in the native set wins over the expired timer (nativeDone runs first).
+    if (this.slot >= 0 && this.native!.poll(this.slot) && (gen !== this.gen || this.done)) return;
+    this.finish(TIMEOUT);
   }
 
   cancel(): void {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -255,6 +256,15 @@ static napi_value http_check_idle(napi_env env, napi_callback_info info) {
   uint32_t slot;
   if (!h || napi_get_value_uint32(env, argv[0], &slot) != napi_ok || slot >= h->nslots || h->slots[slot].fd < 0) return i32(env, -1);
   return i32(env, (int32_t)(now_ms() - h->slots[slot].progress_ms));
+}
+
+bool http_check_poll_slot(http_set_t *h, uint32_t slot) {
+  if (slot >= h->nslots || h->slots[slot].fd < 0) return false;
+  uint32_t events = check_fd_ready(h->slots[slot].fd, h->slots[slot].phase == READING ? POLLIN : POLLOUT);
+  if (!events) return false;
+  http_check_event(h, slot, events);
+  http_check_flush(h);
+  return true;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -81,6 +82,20 @@ static void deliver(tcpc_t *t, size_t n) {
   check_set_call(t, t->cb, 1, argv);
 }
 
+/* Slot `s`'s connect ended (its socket is ready with `events`): closes it and writes result triple `n`. */
+static void complete(tcpc_t *t, uint32_t s, uint32_t events, size_t n) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(t->slots[s].fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+  /* Writable without an error is a completed connect; a hang-up without one is a failure too. */
+  if (!err && !(events & EPOLLOUT)) err = ECONNRESET;
+  close(t->slots[s].fd);
+  t->slots[s].fd = -1;
+  t->results[3 * n] = (int32_t)s;
+  t->results[3 * n + 1] = t->slots[s].gen;
+  t->results[3 * n + 2] = -err;
+}
+
 static void on_ready(uv_poll_t *h, int status, int events) {
   tcpc_t *t = (tcpc_t *)h->data;
   struct epoll_event ev[HARVEST];
@@ -101,17 +116,7 @@ static void on_ready(uv_poll_t *h, int status, int events) {
       }
       uint32_t s = ev[i].data.u32;
       if (s >= t->nslots || t->slots[s].fd < 0) continue;
-      int err = 0;
-      socklen_t len = sizeof err;
-      if (getsockopt(t->slots[s].fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-      /* Writable without an error is a completed connect; a hang-up without one is a failure too. */
-      if (!err && !(ev[i].events & EPOLLOUT)) err = ECONNRESET;
-      close(t->slots[s].fd);
-      t->slots[s].fd = -1;
-      t->results[3 * n] = (int32_t)s;
-      t->results[3 * n + 1] = t->slots[s].gen;
-      t->results[3 * n + 2] = -err;
-      n++;
+      complete(t, s, ev[i].events, n++);
     }
     if (n) deliver(t, n);
     if (t->http) http_check_flush(t->http);
@@ -265,11 +270,43 @@ static napi_value tcp_check_cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * checkPoll(slot, http) -> true when the TCP (http false) or HTTP slot's socket was ready: its step is
+ * taken and any result delivered before this returns, as from a wakeup; else false. For a
+ * connect_timeout that expires while the slot's event waits unharvested in the set (a wakeup takes at
+ * most 16 harvests): keepalived takes a ready fd over its expired timer. Only outside a delivery (the
+ * results arrays are free then).
+ */
+static napi_value check_poll(napi_env env, napi_callback_info info) {
+  napi_value argv[2], out;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  tcpc_t *t = tcp_check_state(env);
+  uint32_t slot, events;
+  bool http, ready = false;
+  if (t && napi_get_value_uint32(env, argv[0], &slot) == napi_ok && napi_get_value_bool(env, argv[1], &http) == napi_ok) {
+    if (http) ready = t->http && http_check_poll_slot(t->http, slot);
+    else if (slot < t->nslots && t->slots[slot].fd >= 0 && (events = check_fd_ready(t->slots[slot].fd, POLLOUT))) {
+      complete(t, slot, events, 0);
+      deliver(t, 1);
+      ready = true;
+    }
+  }
+  napi_get_boolean(env, ready, &out);
+  return out;
+}
+
+uint32_t check_fd_ready(int fd, short events) {
+  struct pollfd p = {.fd = fd, .events = events};
+  /* poll's POLLIN/POLLOUT/POLLERR/POLLHUP are epoll's EPOLL* of the same names and values. */
+  return poll(&p, 1, 0) > 0 ? (uint32_t)p.revents : 0;
+}
+
 napi_value tcp_check_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"tcpCheckInit", NULL, tcp_check_init, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpCheckStart", NULL, tcp_check_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpCheckCancel", NULL, tcp_check_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"checkPoll", NULL, check_poll, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return http_check_register(env, exports);

@@ -25,6 +25,8 @@ bool check_start_args(napi_env env, napi_value *argv, uint32_t *slot, int32_t *t
 bool check_slots_grow(void **slots, uint32_t *nslots, size_t size, uint32_t slot, uint32_t first);
 /* A non-blocking connect to ip:port whose socket joins the set for EPOLLOUT with `data`; 0 or errno. */
 int check_set_connect(tcpc_t *t, const char *ip, uint32_t port, bool v6, uint64_t data, int *fd);
+/* The poll(2) events of `fd` that are ready now among `events` (and errors, hang-ups), as epoll's bits; 0 if none. */
+uint32_t check_fd_ready(int fd, short events);
 /* Calls a JavaScript callback in the set's async context (a throw is fatal, as from any callback). */
 void check_set_call(tcpc_t *t, napi_ref cb, size_t argc, napi_value *argv);
 
@@ -32,3 +34,5 @@ void check_set_call(tcpc_t *t, napi_ref cb, size_t argc, napi_value *argv);
 void http_check_event(http_set_t *h, uint32_t slot, uint32_t events);
 void http_check_flush(http_set_t *h);
 void http_check_free(http_set_t *h);
+/* checkPoll for an HTTP slot: its step taken now (results flushed) if its socket is ready; false if not, or free. */
+bool http_check_poll_slot(http_set_t *h, uint32_t slot);
