@@ -4,7 +4,34 @@
 // Balanced order; prints each run, the medians, the ratio and the target verdicts (CPU ratio <= 1.0,
 // RSS <= keepalived's + 40 MiB), and the checks per second each daemon achieved (delay_loop 1 asks
 // for one per real server per second). TCG timing is noisy: compare within one run only.
-// Last measured (1,000 TCP + 100 HTTP, 1 round, 30 s window, TCG; commit 05b4795, before the TCP probe reuse):
+// 2026-12-04, 2 vCPUs (KTS_BENCH_CPUS=2: listener alone on vCPU 1, daemon on vCPU 0), TCG, 60 s window,
+// one round per VM session, the listener's TCP port on a bare tcp_wrap handle:
+//   10,000 TCP + 1,000 HTTP (the issue's size), KTS_BENCH_WAIT_S=300, before dff8bbb (03:00 UTC):
+//     keepalived     59.08 s CPU, 679 checks/s, 16.0 MiB, table after 9 s, 0 failure lines
+//     keepalived-ts  58.06 s CPU, 1,059 checks/s, 110.1 MiB, table 4,180/11,000 after 300 s, 3,130 failure lines
+//     per check 1450 vs 914 µs (ratio 0.63)
+//   the same with dff8bbb (a timeout takes a ready socket first; 03:42 UTC):
+//     keepalived     55.97 s CPU, 1,023 checks/s, 16.5 MiB, table after 8 s, 0 failure lines
+//     keepalived-ts  58.16 s CPU, 1,034 checks/s, 109.1 MiB, table 5,390/11,000 after 303 s, 0 failure lines
+//     per check 912 vs 938 µs (ratio 1.03); CPU ratio 1.04; RSS target (56.5 MiB) not met
+//   Neither daemon keeps up: each saturates its vCPU at ~1,000 checks/s, 9 % of the 11,000/s asked, so the
+//   CPU ratio compares two saturated processes and CPU per check is the figure to read: keepalived's went
+//   from 1450 to 912 µs between the two sessions, ours 914-938 µs (917 vs 1137 µs at 1,100 below).
+//   keepalived-ts's table is still incomplete after 300 s at 10,000 (60 s at 1,100): its checks start 1 s
+//   after the engine and share the loop with the IPVS programming, whose calls per service go one round
+//   trip at a time (keepalived programs everything before its first check: 8-9 s). Not profiled further.
+//   Stop at 10,000: keepalived's checker is SIGKILLed at child_wait_time ("failed to die", both runs);
+//   ours dies of SIGTERM's default action within 1 s, its handlers not yet installed (the child installs
+//   them once start() resolved, and start() waits for the table). At 1,000 + 100 both stop cleanly.
+//   1,000 TCP + 100 HTTP, before dff8bbb (03:14 UTC): keepalived 47.92 s, 871 checks/s, 5.2 MiB, table
+//   after 4 s; keepalived-ts 56.21 s, 824 checks/s, 65.1 MiB, table after 60 s; CPU ratio 1.17, per check
+//   917 vs 1137 µs (1.24); 0 failure lines, 0 accept-queue overflows in both.
+//   Profile of our checker there (KTS_BENCH_PROFILE, 40 s): 44 % of its samples in the addon's start
+//   (socket + connect: the loopback handshake, listener side included, runs inside connect), 21 % idle,
+//   ~30 % JavaScript (scheduler, runner, wheel and probes ~15 %, performance.now ~4.5 %, HTTP parse,
+//   digest and verdict ~6 % for 1 check in 11). JS micro-savings (no re-check of the native HTTP path per
+//   check, the address family cached) were within the host's noise (166-192 µs per HTTP check), not kept.
+// Earlier, 1 vCPU (1,000 TCP + 100 HTTP, 1 round, 30 s window, TCG; commit 05b4795, before the TCP probe reuse):
 //   keepalived     11.05 s CPU, 723 checks/s of 1,100, peak RSS 5.2 MiB, table complete 3 s after start
 //   keepalived-ts  14.21 s CPU, 312 checks/s of 1,100, peak RSS 79.4 MiB, table complete 161 s after start
 //   per check 0.51 ms vs 1.52 ms (ratio 3.0): CPU target not met, RSS target (45.2 MiB) not met. At
@@ -38,11 +65,11 @@
 //   keepalived's 23), 64.1 MiB, table after 48 s (232 s and 126 s in the two runs before), ratio 1.44.
 //   Host, 1,000 HTTP_GET only, 10 s, three alternated runs: 208/209/257 -> 140/160/160 µs per check.
 // Run as root after `npm run build`:
-//   flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
+//   KTS_BENCH_CPUS=2 flock /tmp/kts-bench.lock timeout 2400 npx vite-node bench/checkers.ts [TCP] [HTTP] [ROUNDS] [WINDOW_S]
 // KTS_BENCH_CPUS=N boots the VM with N vCPUs (default 1; TCG runs one host thread per vCPU): with N >= 2
 // checkers-vm.sh pins the listener to the last vCPU and the daemon (parent and checker) to the others.
-// KTS_BENCH_PROFILE=DIR: keepalived-ts runs with V8's --cpu-prof (its CPU figures are then not comparable)
-// and the profiles of its processes are written to DIR on the host.
+// KTS_BENCH_PROFILE=DIR: a V8 CPU profile of keepalived-ts's checker child over the window (the inspector's
+// profiler, from a preload: its CPU figures are then not comparable), written to DIR on the host.
 // KTS_BENCH_WAIT_S bounds the wait for the table (default 600 s); KTS_BENCH_VERBOSE=1 prints each step's log
 // (failure kinds, accept-queue overflow counters); KTS_BENCH_LOG_FAILURES=1 sets checker_log_all_failures.
 import { mkdirSync, writeFileSync } from 'node:fs';
