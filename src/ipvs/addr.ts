@@ -10,14 +10,44 @@ export function familyOf(address: string): AddressFamily {
   throw new Error(`not an IP address: '${address}'`);
 }
 
+/**
+ * Dotted-quad text as a 32-bit number (network order's value), or undefined when it is not one:
+ * four decimal parts 0-255 without leading zeros, the addresses node's isIPv4 accepts. A loop over
+ * the characters: no split, array or regex per address (11,000 per start at 1,000 x 10).
+ */
+export function ipv4ToNumber(s: string): number | undefined {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57 || (digits > 0 && part === 0)) return undefined;
+    part = part * 10 + (c - 48);
+    if (part > 255) return undefined;
+    digits++;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return n * 256 + part;
+}
+
 function v4Bytes(text: string): Buffer {
-  return Buffer.from(text.split('.').map((p) => Number(p)));
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(ipv4ToNumber(text)!, 0);
+  return out;
 }
 
 /** 4 bytes for IPv4, 16 for IPv6; throws on text that is not an address of `family`. */
 export function addressToBytes(address: string, family: AddressFamily): Buffer {
   if (family === 'inet') {
-    if (!isIPv4(address)) throw new Error(`not an IPv4 address: '${address}'`);
+    if (ipv4ToNumber(address) === undefined) throw new Error(`not an IPv4 address: '${address}'`);
     return v4Bytes(address);
   }
   if (!isIPv6(address)) throw new Error(`not an IPv6 address: '${address}'`);

@@ -13,10 +13,18 @@ export class AttrDecodeError extends Error {
   override name = 'AttrDecodeError';
 }
 
-/** One attribute to encode: raw bytes or nested attributes. */
+/**
+ * An integer attribute value, written straight into the message: no Buffer (a typed array, costly
+ * to make) per attribute. Host order unless bigEndian, as nla_put_u32 / nla_put_be32.
+ */
+export class IntValue {
+  constructor(readonly size: 1 | 2 | 4, readonly bigEndian: boolean, readonly n: number) {}
+}
+
+/** One attribute to encode: raw bytes, an integer, or nested attributes. */
 export interface Attr {
   type: number;
-  value: Buffer | Attr[];
+  value: Buffer | IntValue | Attr[];
 }
 
 const align4 = (n: number) => (n + 3) & ~3;
@@ -31,14 +39,30 @@ export function encodeAttrs(attrs: Attr[]): Buffer {
 /** Bytes the attributes take on the wire, padding included. */
 function attrsSize(attrs: Attr[]): number {
   let n = 0;
-  for (const a of attrs) n += align4(NLA_HDRLEN + (Buffer.isBuffer(a.value) ? a.value.length : attrsSize(a.value)));
+  for (const a of attrs) {
+    const v = a.value;
+    n += align4(NLA_HDRLEN + (v instanceof IntValue ? v.size : Array.isArray(v) ? attrsSize(v) : v.length));
+  }
   return n;
+}
+
+function writeInt(out: Buffer, at: number, v: IntValue): void {
+  if (v.size === 1) out.writeUInt8(v.n, at);
+  else if (v.size === 2) { if (v.bigEndian || !LE) out.writeUInt16BE(v.n, at); else out.writeUInt16LE(v.n, at); }
+  else if (v.bigEndian || !LE) out.writeUInt32BE(v.n, at);
+  else out.writeUInt32LE(v.n, at);
 }
 
 function writeAttrs(out: Buffer, off: number, attrs: Attr[]): number {
   for (const a of attrs) {
     const v = a.value;
-    const end = Buffer.isBuffer(v) ? off + NLA_HDRLEN + v.copy(out, off + NLA_HDRLEN) : writeAttrs(out, off + NLA_HDRLEN, v);
+    const at = off + NLA_HDRLEN;
+    let end: number;
+    if (v instanceof IntValue) {
+      writeInt(out, at, v);
+      end = at + v.size;
+    } else if (Array.isArray(v)) end = writeAttrs(out, at, v);
+    else end = at + v.copy(out, at);
     const len = end - off;
     if (LE) { out.writeUInt16LE(len, off); out.writeUInt16LE(a.type, off + 2); } else { out.writeUInt16BE(len, off); out.writeUInt16BE(a.type, off + 2); }
     off += align4(len);
@@ -68,15 +92,20 @@ export function decodeAttrs(buf: Buffer, where: string): AttrMap {
   return out;
 }
 
-// --- value encoders (host order unless named be) ---
-// allocUnsafe: small buffers come from node's pool; every byte is written.
-export const u8 = (v: number) => { const b = Buffer.allocUnsafe(1); b[0] = v & 0xff; return b; };
-export function u16(v: number): Buffer { const b = Buffer.allocUnsafe(2); if (LE) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; }
-export function u32(v: number): Buffer { const b = Buffer.allocUnsafe(4); if (LE) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; }
-export function be16(v: number): Buffer { const b = Buffer.allocUnsafe(2); b.writeUInt16BE(v); return b; }
-export function be32(v: number): Buffer { const b = Buffer.allocUnsafe(4); b.writeUInt32BE(v >>> 0); return b; }
+// --- value encoders (host order unless named be); range errors surface when the message is encoded ---
+export const u8 = (v: number) => new IntValue(1, false, v);
+export const u16 = (v: number) => new IntValue(2, false, v);
+export const u32 = (v: number) => new IntValue(4, false, v >>> 0);
+export const be16 = (v: number) => new IntValue(2, true, v);
+export const be32 = (v: number) => new IntValue(4, true, v >>> 0);
+/** Two host-order u32 in one value (struct ip_vs_flags {flags, mask}). */
+export function u32Pair(a: number, b: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  if (LE) { out.writeUInt32LE(a >>> 0, 0); out.writeUInt32LE(b >>> 0, 4); } else { out.writeUInt32BE(a >>> 0, 0); out.writeUInt32BE(b >>> 0, 4); }
+  return out;
+}
 /** NUL-terminated, as NLA_STRING with nla_put_string. */
-export const str = (v: string) => Buffer.concat([Buffer.from(v, 'utf8'), Buffer.alloc(1)]);
+export const str = (v: string) => Buffer.from(`${v}\0`, 'utf8');
 
 // --- value decoders: exact size checks, error names the attribute ---
 function need(b: Buffer, n: number, what: string): void {

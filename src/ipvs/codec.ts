@@ -2,10 +2,10 @@
 // nested attributes the kernel parses) and one decode (from what it dumps).
 // Layouts: include/uapi/linux/ip_vs.h; value types: the kernel's
 // ip_vs_ctl.c policies and keepalived's check/libipvs.c (v2.2.7).
-import { type AddressFamily, addressToBytes, bytesToAddress } from './addr.js';
+import { type AddressFamily, addressToBytes, bytesToAddress, ipv4ToNumber } from './addr.js';
 import {
-  type Attr, type AttrMap, AttrDecodeError, decodeAttrs,
-  be16, be32, getBe16, getBe32, getS32, getStr, getU16, getU32, getU64, getU8, str, u16, u32, u8,
+  type Attr, type AttrMap, AttrDecodeError, decodeAttrs, type IntValue,
+  be16, be32, getBe16, getBe32, getS32, getStr, getU16, getU32, getU64, getU8, str, u16, u32, u32Pair, u8,
 } from './attrs.js';
 import {
   AF_INET, AF_INET6, CmdAttr, CONN_F_FWD_MASK, ConnFwd, DaemonAttr, DaemonState, DestAttr, InfoAttr,
@@ -13,6 +13,12 @@ import {
 } from './constants.js';
 
 export type { AddressFamily } from './addr.js';
+
+/** An address attribute's value: IPv4 as a big-endian u32 (no Buffer), IPv6 as its 16 bytes. */
+function addrValue(address: string, family: AddressFamily): Buffer | IntValue {
+  const n = family === 'inet' ? ipv4ToNumber(address) : undefined;
+  return n === undefined ? addressToBytes(address, family) : be32(n);
+}
 export type IpvsProtocol = 'tcp' | 'udp' | 'sctp';
 
 /** IP_VS_SVC_F_*; the SCHED bits mean different things per scheduler. */
@@ -181,7 +187,7 @@ export function encodeServiceKey(k: IpvsServiceKey): Attr[] {
   } else {
     attrs.push(
       { type: SvcAttr.PROTOCOL, value: u16(PROTO_NUM[k.protocol]) },
-      { type: SvcAttr.ADDR, value: addressToBytes(k.address, k.family) },
+      { type: SvcAttr.ADDR, value: addrValue(k.address, k.family) },
       { type: SvcAttr.PORT, value: be16(k.port) },
     );
   }
@@ -190,7 +196,7 @@ export function encodeServiceKey(k: IpvsServiceKey): Attr[] {
 
 /** Full service (NEW_SERVICE / SET_SERVICE need all of sched, flags, timeout, netmask). */
 export function encodeService(s: IpvsService): Attr[] {
-  const flags = Buffer.concat([u32(flagsToNumber(s.flags)), u32(0xffffffff)]); // struct ip_vs_flags {flags, mask}
+  const flags = u32Pair(flagsToNumber(s.flags), 0xffffffff); // struct ip_vs_flags {flags, mask}
   const attrs = encodeServiceKey(s);
   attrs.push({ type: SvcAttr.SCHED_NAME, value: str(s.scheduler) });
   if (s.peName) attrs.push({ type: SvcAttr.PE_NAME, value: str(s.peName) });
@@ -241,7 +247,7 @@ export function decodeService(buf: Buffer): IpvsService {
 export function encodeDestKey(d: Pick<IpvsDest, 'family' | 'address' | 'port'>): Attr[] {
   return [
     { type: DestAttr.ADDR_FAMILY, value: u16(afNum(d.family)) },
-    { type: DestAttr.ADDR, value: addressToBytes(d.address, d.family) },
+    { type: DestAttr.ADDR, value: addrValue(d.address, d.family) },
     { type: DestAttr.PORT, value: be16(d.port) },
   ];
 }

@@ -10,7 +10,8 @@ import {
   NO_SERVICE_FLAGS, type IpvsDaemon, type IpvsDest, type IpvsService,
 } from '../../src/ipvs/codec.js';
 import { AttrDecodeError, encodeAttrs } from '../../src/ipvs/attrs.js';
-import { addressToBytes, bytesToAddress } from '../../src/ipvs/addr.js';
+import { addressToBytes, bytesToAddress, ipv4ToNumber } from '../../src/ipvs/addr.js';
+import { isIPv4 } from 'node:net';
 import { replyPayloads, toIpvsError } from '../../src/ipvs/client.js';
 import { IpvsError } from '../../src/ipvs/errors.js';
 import { destLabel, keepalivedRsName, keepalivedVsName, serviceLabel } from '../../src/ipvs/format.js';
@@ -195,6 +196,22 @@ describe('addresses', () => {
   it('rejects text that is not an address of the family', () => {
     expect(() => addressToBytes('10.0.0.1', 'inet6')).toThrow(/not an IPv6 address/);
     expect(() => addressToBytes('10.0.0.256', 'inet')).toThrow(/not an IPv4 address/);
+  });
+  it('IPv4 text is parsed without split or regex, accepting exactly what node\'s isIPv4 accepts', () => {
+    const fixed = ['0.0.0.0', '255.255.255.255', '10.1.3.250', '1.2.3.4', '01.2.3.4', '1.2.3.04', '00.0.0.0', '1.2.3', '1.2.3.4.5',
+      '1..3.4', '.1.2.3', '1.2.3.', '256.1.1.1', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4/24', '1.2.3.-4', '', '1234.1.1.1', '::1', '1.2.3.a'];
+    // Random strings over the characters that matter, mostly near-addresses.
+    let seed = 12345;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+    const alphabet = '0123456789...';
+    const random = Array.from({ length: 5000 }, () => Array.from({ length: 1 + rnd(15) }, () => alphabet[rnd(alphabet.length)]).join(''));
+    const octets = Array.from({ length: 2000 }, () => Array.from({ length: 4 }, () => String(rnd(300))).join('.'));
+    for (const t of [...fixed, ...random, ...octets]) {
+      const n = ipv4ToNumber(t);
+      expect(n !== undefined, t).toBe(isIPv4(t));
+      if (n !== undefined) expect(n, t).toBe(t.split('.').reduce((a, p) => a * 256 + Number(p), 0));
+    }
+    expect(addressToBytes('10.1.3.250', 'inet')).toEqual(Buffer.from([10, 1, 3, 250]));
   });
 });
 
