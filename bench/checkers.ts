@@ -14,13 +14,17 @@
 //     keepalived     55.97 s CPU, 1,023 checks/s, 16.5 MiB, table after 8 s, 0 failure lines
 //     keepalived-ts  58.16 s CPU, 1,034 checks/s, 109.1 MiB, table 5,390/11,000 after 303 s, 0 failure lines
 //     per check 912 vs 938 µs (ratio 1.03); CPU ratio 1.04; RSS target (56.5 MiB) not met
+//   again, 3001c49 (04:16 UTC, a third VM session; 18,304 accept-queue overflows beside keepalived, 0 beside ours):
+//     keepalived     53.64 s CPU, 645 checks/s, 15.6 MiB, table after 8 s, 0 failure lines
+//     keepalived-ts  57.97 s CPU, 879 checks/s, 105.9 MiB, table 4,070/11,000 after 301 s, 0 failure lines
+//     per check 1386 vs 1099 µs (ratio 0.79); CPU ratio 1.08
 //   Neither daemon keeps up: each saturates its vCPU at ~1,000 checks/s, 9 % of the 11,000/s asked, so the
-//   CPU ratio compares two saturated processes and CPU per check is the figure to read: keepalived's went
-//   from 1450 to 912 µs between the two sessions, ours 914-938 µs (917 vs 1137 µs at 1,100 below).
+//   CPU ratio compares two saturated processes and CPU per check is the figure to read: keepalived's was
+//   912-1450 µs across the three sessions, ours 914-1099 µs (ratio 0.63, 1.03, 0.79; 917 vs 1137 µs at 1,100).
 //   keepalived-ts's table is still incomplete after 300 s at 10,000 (60 s at 1,100): its checks start 1 s
 //   after the engine and share the loop with the IPVS programming, whose calls per service go one round
 //   trip at a time (keepalived programs everything before its first check: 8-9 s). Not profiled further.
-//   Stop at 10,000: keepalived's checker is SIGKILLed at child_wait_time ("failed to die", both runs);
+//   Stop at 10,000: keepalived's checker is SIGKILLed at child_wait_time ("failed to die", all three runs);
 //   ours dies of SIGTERM's default action within 1 s, its handlers not yet installed (the child installs
 //   them once start() resolved, and start() waits for the table). At 1,000 + 100 both stop cleanly.
 //   1,000 TCP + 100 HTTP, before dff8bbb (03:14 UTC): keepalived 47.92 s, 871 checks/s, 5.2 MiB, table
