@@ -25,6 +25,18 @@
 // that VM, a standalone script driving IpvsSync with the real IPVS client and no logger (1,000 x 10)
 // took 0.8 s for the engine start and 8.2 s for the 11,000 calls, against 5.8-10 s and 16-26 s inside
 // the daemon: most of the daemon's IPVS phase is not the client or the kernel (not yet found).
+// 2026-12-04 (TCG, 1 vCPU, host shared with another VM: +-25 % between runs of one build; start =
+// until the last service has its 10 real servers, by `ipvsadm -Ln -t` once a second): keepalived 11.4 s
+// (one run); keepalived-ts 34.5-57.3 s over 18 runs. Quietest run's phases: parent node start + imports
+// 4.4 s, parse 6.3, child node start + imports 4.0, map 0.4, IPVS open 0.35, engine start 1.7, IPVS calls
+// 15.7: 15.6 s go by before the first IPVS call, more than keepalived's whole start. A CPU profile of the
+// child (KTS_CHILD_NODE_FLAGS="--cpu-prof --cpu-prof-interval=4000 ...", child_wait_time raised so it
+// exits cleanly) over the IPVS phase (19 s): GC 6.0 s, idle 2.1 s, the codec's per-attribute Buffers and
+// address parsing ~2.7 s (684390f writes them into the message: child scavenges 185 -> 160-162, IPVS
+// phase 17.4 -> 13.9-15.1 s, one and two runs), the rest the client's and IpvsSync's per-call JS.
+// --trace-gc, one start: 185 scavenges (5.0 s) + 6 mark-compacts (0.3 s + 2.6 s incremental). Default
+// heap growing or a 16 MiB semi-space: GC 4.6-5.7 s, peak RSS 110 -> 125-135 MiB, start within noise.
+// IpvsSync's MAX_IN_FLIGHT 4096 -> 512: no difference (scavenges 160/162 vs 170/168, two runs each).
 import { bootVm } from '../test/vm/vm.js';
 
 const [N, R, ROUNDS] = [Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 2)];
