@@ -25,11 +25,14 @@
 //   after the engine and share the loop with the IPVS programming, whose calls per service go one round
 //   trip at a time (keepalived programs everything before its first check: 8-9 s). Not profiled further.
 //   Stop at 10,000: keepalived's checker is SIGKILLed at child_wait_time ("failed to die", all three runs);
-//   ours dies of SIGTERM's default action within 1 s, its handlers not yet installed (the child installs
+//   ours dies of SIGTERM's default action within 1-2 s, its handlers not yet installed (the child installs
 //   them once start() resolved, and start() waits for the table). At 1,000 + 100 both stop cleanly.
 //   1,000 TCP + 100 HTTP, before dff8bbb (03:14 UTC): keepalived 47.92 s, 871 checks/s, 5.2 MiB, table
 //   after 4 s; keepalived-ts 56.21 s, 824 checks/s, 65.1 MiB, table after 60 s; CPU ratio 1.17, per check
-//   917 vs 1137 µs (1.24); 0 failure lines, 0 accept-queue overflows in both.
+//   917 vs 1137 µs (1.24); 0 failure lines, 0 accept-queue overflows in both. Again with 53a8fa3 (04:28
+//   UTC): keepalived 43.10 s, 872 checks/s, 5.2 MiB, table after 4 s; keepalived-ts 53.84 s, 777 checks/s,
+//   65.2 MiB, table after 65 s; CPU ratio 1.25, per check 824 vs 1155 µs (1.40); 0 failure lines; both
+//   checkers stopped cleanly (no "failed to die").
 //   Profile of our checker there (KTS_BENCH_PROFILE, 40 s): 44 % of its samples in the addon's start
 //   (socket + connect: the loopback handshake, listener side included, runs inside connect), 21 % idle,
 //   ~30 % JavaScript (scheduler, runner, wheel and probes ~15 %, performance.now ~4.5 %, HTTP parse,
