@@ -60,7 +60,9 @@ class CheckerDaemon implements ChildDaemon {
     await this.watchAddresses();
     this.launch();
     phase('checker: engine started');
-    await this.sync?.idle();
+    // The table as the config has it at start; with thousands of checkers already changing it,
+    // waiting for no call at all in flight (idle) may never end, and signals wait for start().
+    await this.sync?.settled();
     phase('checker: ipvs programmed');
   }
 

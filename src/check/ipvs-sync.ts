@@ -142,6 +142,14 @@ export class IpvsSync {
     this.byVs = new Map(plan.virtualServers.map((v) => [v.spec, v]));
   }
 
+  /**
+   * Resolves once the kernel calls queued so far have finished (later ones may still run): bounded,
+   * where idle() waits for quiescence, which checkers changing the table all the time may not give.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.queues.values()]);
+  }
+
   /** Resolves once every queued kernel call has finished. */
   async idle(): Promise<void> {
     for (;;) {

@@ -124,26 +124,28 @@ export async function runChild(main: ChildMain): Promise<never> {
     process.exit(code);
   };
 
-  let daemon: ChildDaemon;
-  try {
-    daemon = await main({ role, config: start.config, options, logger, tmpDir: start.tmpDir });
-  } catch (e) {
-    logger.err(`${CHILD_IDENT[role]} failed to start: ${(e as Error).message}`);
-    return exit(e instanceof ChildExit ? e.exitCode : KEEPALIVED_EXIT.FATAL);
-  }
-
   // Stop and reload run one at a time, in arrival order.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = (job: () => Promise<void>): void => {
     queue = queue.then(job, job);
   };
 
+  // Set once main() has returned; a SIGTERM (or the parent's death) before that waits for it, as
+  // keepalived handles signals only once its thread loop runs, instead of killing the child by
+  // the signal's default action with the daemon half started (IPVS left programmed).
+  let daemon: ChildDaemon | undefined;
+  let stopPending = false;
   const stop = (): void => {
     if (exiting) return;
+    if (!daemon) {
+      stopPending = true;
+      return;
+    }
+    const d = daemon;
     exiting = true;
     serial(async () => {
       try {
-        await daemon.stop();
+        await d.stop();
       } catch (e) {
         logger.err(`stop failed: ${(e as Error).message}`);
       }
@@ -160,6 +162,22 @@ export async function runChild(main: ChildMain): Promise<never> {
       process.exit(KEEPALIVED_EXIT.OK);
     });
   };
+  // keepalived children die with their parent (PR_SET_PDEATHSIG); our cue is the IPC channel.
+  process.on('disconnect', stop);
+  onSignal(constants.signals.SIGTERM, stop);
+  onSignal(constants.signals.SIGINT, stop);
+
+  try {
+    daemon = await main({ role, config: start.config, options, logger, tmpDir: start.tmpDir });
+  } catch (e) {
+    logger.err(`${CHILD_IDENT[role]} failed to start: ${(e as Error).message}`);
+    return exit(e instanceof ChildExit ? e.exitCode : KEEPALIVED_EXIT.FATAL);
+  }
+  const running: ChildDaemon = daemon;
+  if (stopPending) {
+    stop();
+    return new Promise<never>(() => undefined);
+  }
 
   process.on('message', (m: ParentToChild) => {
     if (m?.type !== 'reload' || exiting) return;
@@ -167,7 +185,7 @@ export async function runChild(main: ChildMain): Promise<never> {
     serial(async () => {
       logger.info('Reloading');
       try {
-        await daemon.reload?.(m.config);
+        await running.reload?.(m.config);
       } catch (e) {
         if (e instanceof ChildExit) {
           logger.err(e.message);
@@ -179,10 +197,6 @@ export async function runChild(main: ChildMain): Promise<never> {
       send({ type: 'ready' });
     });
   });
-  // keepalived children die with their parent (PR_SET_PDEATHSIG); our cue is the IPC channel.
-  process.on('disconnect', stop);
-  onSignal(constants.signals.SIGTERM, stop);
-  onSignal(constants.signals.SIGINT, stop);
   // The parent reloads us over IPC with the config it read; a stray SIGHUP must not kill us.
   onSignal(constants.signals.SIGHUP, () => logger.detail('SIGHUP ignored: reloads come from the parent'));
 
@@ -196,12 +210,12 @@ export async function runChild(main: ChildMain): Promise<never> {
     }
   };
   if (role === 'vrrp') {
-    onSignal(constants.signals.SIGUSR1, () => dump('keepalived.data', 'VRRP data', daemon.dumpData?.bind(daemon)));
-    onSignal(constants.signals.SIGUSR2, () => dump('keepalived.stats', 'VRRP stats', daemon.dumpStats && (() => daemon.dumpStats!(false))));
-    onSignal(SIGSTATS_CLEAR, () => dump('keepalived.stats', 'and clearing VRRP stats', daemon.dumpStats && (() => daemon.dumpStats!(true))));
-    onSignal(SIGJSON, () => dump('keepalived.json', 'VRRP as json', daemon.dumpJson?.bind(daemon)));
+    onSignal(constants.signals.SIGUSR1, () => dump('keepalived.data', 'VRRP data', running.dumpData?.bind(running)));
+    onSignal(constants.signals.SIGUSR2, () => dump('keepalived.stats', 'VRRP stats', running.dumpStats && (() => running.dumpStats!(false))));
+    onSignal(SIGSTATS_CLEAR, () => dump('keepalived.stats', 'and clearing VRRP stats', running.dumpStats && (() => running.dumpStats!(true))));
+    onSignal(SIGJSON, () => dump('keepalived.json', 'VRRP as json', running.dumpJson?.bind(running)));
   } else {
-    onSignal(constants.signals.SIGUSR1, () => dump('keepalived_check.data', 'checker data', daemon.dumpData?.bind(daemon)));
+    onSignal(constants.signals.SIGUSR1, () => dump('keepalived_check.data', 'checker data', running.dumpData?.bind(running)));
   }
   early.close();
   phase('child: started');

@@ -231,6 +231,20 @@ describe('respawn', () => {
     expect((await d.exited).code).toBe(1);
   });
 
+  it('a SIGTERM while a child is still starting is handled once its start is done, not by the default action', async () => {
+    // The checker child's start programs the whole IPVS table first (minutes at 10,000 real servers in a VM).
+    d = startDaemon({ config: { checker: true, childWaitTimeSec: 10, behaviour: { checker: { startDelayMs: 1500 } } } });
+    await d.waitFor(/test child checker started/);
+    d.proc.kill('SIGTERM');
+    await d.waitFor(/test child checker start done/);
+    await d.waitFor(/test child checker stopping/);
+    expect((await d.exited).code).toBe(0);
+    const text = d.lines.join('\n');
+    expect(text).not.toMatch(/exited due to signal/);
+    expect(text).not.toMatch(/failed to die/);
+    expect(text).not.toMatch(/Startup complete/);
+  });
+
   it('a child that ignores SIGTERM is killed after child_wait_time', async () => {
     d = startDaemon({ config: { vrrp: true, childWaitTimeSec: 1, behaviour: { vrrp: { hangOnStop: true } } } });
     await d.waitFor(/Startup complete/);
