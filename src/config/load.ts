@@ -31,6 +31,8 @@ export interface LoadResult {
   missing: boolean;
   /** A config file problem that makes keepalived exit 6 (KEEPALIVED_EXIT_NO_CONFIG). */
   fileError: boolean;
+  /** A virtual_server keyword was read, even if validation dropped its block (keepalived's have_checker_config). */
+  sawVirtualServer: boolean;
 }
 
 /**
@@ -143,5 +145,5 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   }
   const built = builder.finish();
   validateConfig(ctx, built.config, { instances: built.instances, virtualServers: built.virtualServers });
-  return { config: built.config, diagnostics: sink.items, missing: !opened, fileError: reader.fileError };
+  return { config: built.config, diagnostics: sink.items, missing: !opened, fileError: reader.fileError, sawVirtualServer: builder.sawVirtualServer };
 }

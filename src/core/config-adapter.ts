@@ -62,7 +62,9 @@ export async function loadDaemonConfig(file: string, configId: string, opts: Loa
     config: r.config,
     diagnostics,
     haveVrrpConfig: haveVrrpConfig(r.config),
-    haveCheckerConfig: r.config.virtualServers.length > 0,
+    // keepalived starts the checker child once a virtual_server keyword is read (vs_handler sets
+    // have_checker_config), even when every one is then dropped ("has no real servers - ignoring").
+    haveCheckerConfig: r.sawVirtualServer,
     childWaitTimeSec: r.config.root.childWaitTimeS,
     ...(exitCode !== undefined ? { exitCode } : {}),
     parentDump: globalDump(r.config),

@@ -4,9 +4,9 @@
 # when present, is run as a third "cmd" table. Every wait is bounded; the netns goes at the end of each config.
 set -u
 NS=ktscorp
-# wait_for FILE PATTERN PID: bounded poll (90 s) for PATTERN in FILE while PID lives
+# wait_for FILE ERE PID: bounded poll (90 s) for the extended regex ERE in FILE while PID lives
 wait_for() {
-  i=0; while [ $i -lt 900 ] && ! grep -q -- "$2" "$1" && kill -0 "$3" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
+  i=0; while [ $i -lt 900 ] && ! grep -Eq -- "$2" "$1" && kill -0 "$3" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
 }
 snapshot() {
   echo "=== $1 $2 table"; ipvsadm -Ln
@@ -16,14 +16,16 @@ snapshot() {
   echo "=== $1 $2 thresholds"; ipvsadm -Ln --thresholds
   echo "=== $1 $2 tun"; ipvsadm -Ln --tun-info
 }
-# run_daemon NAME LABEL BINARY: start, snapshot once the parent says Startup complete, SIGTERM, snapshot after
+# run_daemon NAME LABEL BINARY: start, snapshot once the parent says Startup complete (or, for a config that leaves
+# nothing to run, its 'Warning - keepalived has no configuration to run', after which no Startup line ever comes),
+# SIGTERM, snapshot after
 run_daemon() {
   LOG=/tmp/$NS-$1-$2.log
   PF=/run/$NS-$1-$2
   T0=$(date +%s%N)
   $3 -n -l -C -f $DIR/$1.conf -p $PF.pid -c $PF-c.pid -r $PF-v.pid > $LOG 2>&1 &
   PID=$!
-  wait_for $LOG 'Startup complete' $PID
+  wait_for $LOG 'Startup complete|has no configuration to run' $PID
   echo "=== $1 $2 start-ms"; echo $(( ($(date +%s%N) - T0) / 1000000 ))
   snapshot $1 $2
   echo "=== $1 $2 alive"; kill -0 $PID 2>/dev/null && echo alive

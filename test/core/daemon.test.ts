@@ -115,6 +115,18 @@ describe('with the real config pipeline (src/config via config-adapter.ts)', () 
     d.proc.kill('SIGTERM');
     expect((await d.exited).code).toBe(0);
   });
+  it('starts the checker child for a virtual_server that validation drops, as keepalived (have_checker_config)', async () => {
+    // keepalived 2.2.7 -C on this config: "has no real servers - ignoring", then "Starting Healthcheck
+    // child process" and "Startup complete" (seen in the IPVS VM, test/checkd/corpus.vm.test.ts).
+    const vsOnly = 'virtual_server 192.0.2.10 80 {\n  delay_loop 6\n  protocol TCP\n}\n';
+    d = startDaemon({ config: vsOnly, env: { KEEPALIVED_TS_CONFIG_LOADER: '' }, args: ['-C'] });
+    await d.waitFor(/test child checker got static_ipaddress=0 virtual_servers=0 /);
+    await d.waitFor(/Startup complete/);
+    expect(d.lines.some((l) => l.includes('has no configuration to run'))).toBe(false);
+    expect(d.lines.some((l) => /Virtual server \[192\.0\.2\.10\]:tcp:80 has no real servers - ignoring/.test(l))).toBe(true);
+    d.proc.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+  });
   it('reload_check_config: a config failing --config-test is not loaded, and its errors land in the log file', async () => {
     const checkLog = join(tmpdir(), `kats-reload-check-${process.pid}-${Date.now()}.log`);
     const good = (tag: string): string => `global_defs {\n  router_id ${tag}\n  reload_check_config ${checkLog}\n}\nstatic_ipaddress {\n  192.0.2.7/32 dev lo\n}\n`;

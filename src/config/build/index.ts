@@ -37,6 +37,11 @@ export class ConfigBuilder {
   private readonly instNames = new Set<string>();
   /** Virtual servers validated and dropped (retainVirtualServers false). */
   checkedVirtualServers = 0;
+  /**
+   * A virtual_server keyword was read, whatever became of its block: keepalived's vs_handler() sets
+   * have_checker_config there, and that alone makes the parent start the checker child.
+   */
+  sawVirtualServer = false;
 
   /**
    * @param retainVirtualServers false for `-t`: each virtual_server is validated as soon as it is
@@ -219,6 +224,7 @@ export class ConfigBuilder {
     }
     case 'virtual_server_group': { const g = buildVsg(ctx, n); if (g) cfg.virtualServerGroups.push(g); break; }
     case 'virtual_server': {
+      this.sawVirtualServer = true;
       const d = buildVirtualServer(ctx, n, known.file);
       if (!d) break;
       const groupKnown = d.vs.addr.kind !== 'group' || cfg.virtualServerGroups.some((g) => g.name === (d.vs.addr as { group: string }).group);
