@@ -139,7 +139,10 @@ class CheckerDaemon implements ChildDaemon {
       ...(migration ? { carry: migration.carry } : {}),
     });
     for (const ip of this.addrs?.present() ?? []) this.runner.addressChanged(ip, true);
-    this.runner.start();
+    // At start the checks wait for the table (keepalived's init_services() comes before its checkers);
+    // a reload's diff is applied before this and its edits are few.
+    const sync = this.sync;
+    this.runner.start(!migration && sync ? () => sync.settled() : undefined);
     if (buffer && migration) {
       const startup = buffer;
       buffer = null;

@@ -132,3 +132,41 @@ describe('CheckRunner with real HTTP_GET and TCP_CHECK probes', () => {
     expect(starts.length).toBe(n);
   });
 });
+
+describe('CheckRunner start with the table still being programmed (keepalived: init_services, then the checkers)', () => {
+  it('queues the IPVS calls at once and arms the first checks only once the table is programmed, each 1 s from then', async () => {
+    const srv = new Flaky();
+    await srv.start();
+    const t0 = performance.now();
+    const now = () => performance.now() - t0;
+    const events: Array<{ t: number; a: SinkAction }> = [];
+    const starts: number[] = [];
+    const tcp: CheckerSpec = { type: 'TCP_CHECK', conn: { connectIp: '127.0.0.1', connectPort: srv.port, connectTimeoutMs: 500 }, ...timing({ delayLoopMs: 1_000, retry: 1, delayBeforeRetryMs: 500 }) };
+    const probe = (spec: CheckerSpec, u?: number, sig?: AbortSignal): Promise<ProbeResult> => {
+      starts.push(now());
+      return runProbe(spec, u, sig);
+    };
+    let programmedAt = -1;
+    const runner = new CheckRunner([vs('10.0.0.2', 80, [rs('127.0.0.1', srv.port, [tcp])])], (a) => events.push({ t: now(), a }), { random: () => 0, now, probe });
+    try {
+      // The IPVS layer takes 800 ms to program the table (a slow kernel, a big table).
+      runner.start(() => sleep(800).then(() => { programmedAt = now(); }));
+      expect(events.map((e) => e.a.type)).toEqual(expect.arrayContaining(['addVirtualServer', 'addRealServer']));
+      for (let i = 0; i < 40 && starts.length === 0; i++) await sleep(100);
+      expect(programmedAt).toBeGreaterThan(0);
+      expect(starts[0]).toBeGreaterThanOrEqual(programmedAt + 1_000 - 20);
+      expect(starts[0]).toBeLessThan(programmedAt + 1_000 + 400);
+      runner.stop();
+      // A stop before the table is programmed leaves no check to run.
+      const early = new CheckRunner([vs('10.0.0.3', 80, [rs('127.0.0.1', srv.port, [tcp])])], () => undefined, { random: () => 0, now, probe });
+      const n = starts.length;
+      early.start(() => sleep(100));
+      early.stop();
+      await sleep(1_300);
+      expect(starts.length).toBe(n);
+    } finally {
+      runner.stop();
+      await srv.close();
+    }
+  }, 10_000);
+});
