@@ -4,6 +4,18 @@
 // Balanced order; prints each run, the medians, the ratio and the target verdicts (CPU ratio <= 1.0,
 // RSS <= keepalived's + 40 MiB), and the checks per second each daemon achieved (delay_loop 1 asks
 // for one per real server per second). TCG timing is noisy: compare within one run only.
+// 2026-12-07, 2 vCPUs, TCG, 60 s window, one round each, KTS_BENCH_WAIT_S=300, with the first checks armed
+// once the start's IPVS calls are done (as keepalived's init_services() before its checkers), nothing beside:
+//   10,000 TCP + 1,000 HTTP: keepalived     58.32 s CPU, 2,599 checks/s, 16.4 MiB, table after 5 s, 0 failure lines
+//                            keepalived-ts  58.89 s CPU, 2,384 checks/s, 97.5 MiB, table after 17 s, 0 failure lines
+//     CPU ratio 1.01 (both saturate their vCPU), per check 374.0 vs 411.7 µs (1.10); RSS target (56.4 MiB) not met.
+//     The table, 4,070-5,390/11,000 after 300 s in the three runs below, is now complete after 17 s.
+//   1,000 TCP + 100 HTTP:    keepalived     23.80 s CPU, 1,012 checks/s, 5.2 MiB, table after 3 s, 0 failure lines
+//                            keepalived-ts  35.76 s CPU, 1,057 checks/s, 62.2 MiB, table after 7 s, 0 failure lines
+//     CPU ratio 1.50, per check 392.0 vs 563.9 µs (1.44); RSS target (45.2 MiB) not met: a bare node process
+//     takes ~39 MiB before any module is loaded.
+//   Host (bench/checkers-host.mjs 1000 100 15, the engine alone, CPU profile): 85.6 µs per check, 9 % CPU, more
+//   than half of it system time; JavaScript's own samples ~0.3 s of 1.41 s (tcp-native, wheel, runner).
 // 2026-12-04, 2 vCPUs (KTS_BENCH_CPUS=2: listener alone on vCPU 1, daemon on vCPU 0), TCG, 60 s window,
 // one round per VM session, the listener's TCP port on a bare tcp_wrap handle:
 //   10,000 TCP + 1,000 HTTP (the size), KTS_BENCH_WAIT_S=300, before dff8bbb (03:00 UTC):
