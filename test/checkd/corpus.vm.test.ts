@@ -153,6 +153,10 @@ describe('corpus and seed configs: keepalived-ts -C programs what Debian keepali
       for (const v of VIEWS) expect(sec(c.name, 'ours', v), `${c.name}: ${v}`).toBe(sec(c.name, 'ka', v));
       expect(sec(c.name, 'ours', 'rc')?.trim()).toBe('0');
       expect(sec(c.name, 'ours', 'log')).not.toMatch(CRASH);
+      // The same children started: keepalived says Startup complete once every child it starts is up
+      // (a virtual_server keyword alone starts the checker child, even when validation drops it).
+      const started = (label: string) => /: Startup complete$/m.test(sec(c.name, label, 'log') ?? '');
+      expect(started('ours'), `${c.name}: Startup complete`).toBe(started('ka'));
     });
   }
 
